@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * clink: a ClassicLink gateway.
+ *
+ * Documentation
+ * =============
+ *
+ * A clink device (created with `ip link add clink0 type clink`) joins the
+ * flat "classic" IPv4 network to VPCs that live behind a VXLAN underlay.
+ * Everything the gateway knows (VPCs, their route tables, endpoints and
+ * ACLs, classic instances and their links) belongs to one clink device and
+ * is managed through the generic netlink family CLINK_GENL_NAME, version
+ * CLINK_GENL_VERSION. The family is netns-aware: a request acts on the
+ * devices of the sender's network namespace only. Every command that
+ * changes state needs CAP_NET_ADMIN in the user namespace that owns that
+ * network namespace (GENL_UNS_ADMIN_PERM); reads need no privilege.
+ *
+ * All addresses are IPv4, in network byte order, 4 bytes
+ * (NLA_POLICY_EXACT_LEN(4)). Strings are NUL-terminated.
+ *
+ * Selecting the device
+ * --------------------
+ * Every request carries CLINK_A_IFINDEX or CLINK_A_IFNAME at the top level.
+ * If neither is given and the namespace holds exactly one clink device, that
+ * device is used; otherwise the request fails with ENODEV (no device) or
+ * EINVAL ("more than one clink device, say which one").
+ *
+ * Prefixes
+ * --------
+ * A prefix is a nested attribute:
+ *
+ *    CLINK_PREFIX_A_ADDR: 4 bytes, the network address; host bits must be 0
+ *    CLINK_PREFIX_A_LEN: u8, 0..32
+ *
+ * A prefix list (CLINK_A_DEV_CLASSIC_SPACE, CLINK_A_DEV_VPC_ELIGIBLE,
+ * CLINK_A_VPC_SECONDARY) is a nest holding up to CLINK_MAX_PREFIXES
+ * CLINK_A_PREFIX_ENTRY nests, each one prefix. An empty nest clears the list.
+ *
+ * Replacing
+ * ---------
+ * NEW_VPC, NEW_INSTANCE, NEW_ENDPOINT, NEW_ROUTE and NEW_ACL fail with EEXIST
+ * when the object exists, unless the request has NLM_F_REPLACE, in which case
+ * the object is updated in place (what `ip route replace` does). A
+ * controller can therefore re-apply its whole configuration idempotently.
+ * With NLM_F_EXCL | NLM_F_REPLACE, EEXIST wins.
+ *
+ * Errors
+ * ------
+ * Every rejection carries an extended ack message (and, where one attribute
+ * is at fault, its offset) in words an operator understands, and leaves the
+ * state unchanged. The errno classes are: EINVAL (malformed or contradictory
+ * request), ENOENT (named object does not exist), EEXIST (already exists),
+ * EBUSY (object in use: linked instances, device up), ENOSPC (a limit would
+ * be exceeded; the message names the limit), EPERM (missing CAP_NET_ADMIN),
+ * EADDRINUSE (a classic IP or VNI is already taken), EXDEV (region or
+ * account mismatch).
+ *
+ * Commands
+ * ========
+ *
+ * CLINK_CMD_GET_DEV
+ *   do or dump. Replies with:
+ *    CLINK_A_IFINDEX, CLINK_A_IFNAME
+ *    CLINK_A_DEV_VERSION: string, module version
+ *    CLINK_A_DEV_LOCAL: underlay source address (0.0.0.0: chosen by route)
+ *    CLINK_A_DEV_PORT: u16, UDP destination port (host order), default 4789
+ *    CLINK_A_DEV_REGION: string
+ *    CLINK_A_DEV_MAC: 6 bytes, the gateway's MAC on the inner Ethernet
+ *    CLINK_A_DEV_MAX_LINKS_PER_VPC: u32 (default 100, 1..65536)
+ *    CLINK_A_DEV_MAX_VPCS, CLINK_A_DEV_MAX_INSTANCES,
+ *    CLINK_A_DEV_MAX_LINKS, CLINK_A_DEV_MAX_ENDPOINTS: u32, memory bounds
+ *                (defaults CLINK_DEFAULT_MAX_*; 1..16777216)
+ *    CLINK_A_DEV_CLASSIC_SPACE: prefix list (default 10.0.0.0/8)
+ *    CLINK_A_DEV_VPC_ELIGIBLE: prefix list (default empty: any prefix
+ *                              outside the classic space)
+ *    CLINK_A_DEV_N_VPCS, CLINK_A_DEV_N_INSTANCES, CLINK_A_DEV_N_LINKS,
+ *    CLINK_A_DEV_N_ENDPOINTS: u32, current counts
+ *    CLINK_A_DEV_GENERATION: u32, bumped by every change
+ *    CLINK_A_STATS: nest of CLINK_STATS_A_* (device totals)
+ *    CLINK_A_DROPS: nest, one u64 per drop reason, attribute type =
+ *                   enum clink_drop_reason
+ *
+ * CLINK_CMD_SET_DEV
+ *   Changes any of CLINK_A_DEV_LOCAL, _PORT (only while the device is down:
+ *   EBUSY otherwise), _REGION, _MAC, _MAX_LINKS_PER_VPC (not below the
+ *   number of links of any VPC), _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not
+ *   below the current count), _CLASSIC_SPACE and _VPC_ELIGIBLE (only while
+ *   no VPC has ClassicLink enabled). All or nothing. The same attributes
+ *   (except the lists' emptiness rules) are accepted in IFLA_INFO_DATA of
+ *   RTM_NEWLINK/RTM_CHANGELINK, see IFLA_CLINK_* below.
+ *
+ * CLINK_CMD_NEW_VPC (NLM_F_REPLACE honoured)
+ *    CLINK_A_VPC_ID: string, 1..63 chars, required
+ *    CLINK_A_VPC_VNI: u32, 1..16777215, required, unique per device
+ *                     (EADDRINUSE)
+ *    CLINK_A_VPC_CIDR: prefix, the primary CIDR, required
+ *    CLINK_A_VPC_REGION: string, default: the device's region
+ *    CLINK_A_VPC_ACCOUNT: string, default: empty
+ *   A new VPC has ClassicLink disabled. Its route table holds one `local`
+ *   route per CIDR. Replacing a VPC that has linked instances may not change
+ *   its VNI, CIDR, region or account (EBUSY).
+ *
+ * CLINK_CMD_SET_VPC
+ *    CLINK_A_VPC_ID (required), CLINK_A_VPC_CLASSICLINK: u8 0|1
+ *   Enabling fails (EINVAL) when the primary CIDR overlaps the classic
+ *   space, lies outside every vpc-eligible prefix (when that list is set),
+ *   or a custom route of the VPC overlaps the classic space, or the VPC's
+ *   region differs from the device's (EXDEV). Disabling fails with EBUSY
+ *   while instances are linked.
+ *
+ * CLINK_CMD_DEL_VPC
+ *    CLINK_A_VPC_ID. EBUSY while instances are linked. Frees its routes,
+ *    endpoints and ACL rules.
+ *
+ * CLINK_CMD_GET_VPC
+ *   do (CLINK_A_VPC_ID) or dump. Replies with CLINK_A_VPC_ID, _VNI, _CIDR,
+ *   _SECONDARY, _REGION, _ACCOUNT, _CLASSICLINK, _N_LINKS, _N_ENDPOINTS,
+ *   _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic).
+ *
+ * CLINK_CMD_NEW_CIDR, CLINK_CMD_DEL_CIDR
+ *    CLINK_A_VPC_ID, CLINK_A_VPC_CIDR: a secondary CIDR to add or remove.
+ *   At most CLINK_MAX_SECONDARY per VPC (ENOSPC); it may not overlap the
+ *   primary or another secondary CIDR. Linked instances never reach
+ *   secondary CIDRs.
+ *
+ * CLINK_CMD_NEW_ENDPOINT (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ENDPOINT
+ *    CLINK_A_VPC_ID, CLINK_A_EP_ADDR: the VPC IP (required);
+ *    CLINK_A_EP_VTEP: underlay address of the hypervisor (NEW: required),
+ *    CLINK_A_EP_MAC: 6 bytes, the VM's MAC (NEW: required).
+ *   The address must lie in one of the VPC's CIDRs.
+ *
+ * CLINK_CMD_GET_ENDPOINT
+ *   dump, optionally filtered by CLINK_A_VPC_ID; do with CLINK_A_VPC_ID and
+ *   CLINK_A_EP_ADDR. Replies with CLINK_A_VPC_ID, CLINK_A_EP_*.
+ *
+ * CLINK_CMD_NEW_ROUTE (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ROUTE
+ *    CLINK_A_VPC_ID, CLINK_A_ROUTE_DST: prefix;
+ *    CLINK_A_ROUTE_NEXTHOP: u8, enum clink_nexthop (NEW: required).
+ *   Only `custom` routes can be added or deleted; `local` and `classiclink`
+ *   routes belong to the kernel (EINVAL, "route is managed by the kernel").
+ *   While ClassicLink is enabled, a custom route overlapping the classic
+ *   space is refused. At most CLINK_MAX_ROUTES custom routes per VPC.
+ *
+ * CLINK_CMD_GET_ROUTE
+ *   dump with CLINK_A_VPC_ID (required). One message per route:
+ *    CLINK_A_VPC_ID, CLINK_A_ROUTE_DST, CLINK_A_ROUTE_TYPE (enum
+ *    clink_route_type), CLINK_A_ROUTE_NEXTHOP (custom routes),
+ *    CLINK_A_INST_ID (classiclink routes: the linked instance).
+ *
+ * CLINK_CMD_NEW_INSTANCE (NLM_F_REPLACE honoured)
+ *    CLINK_A_INST_ID: string 1..63 chars, required
+ *    CLINK_A_INST_ADDR: the classic private IP, required; must lie in the
+ *                       classic space; unique per device (EADDRINUSE)
+ *    CLINK_A_INST_REGION: default: the device's region
+ *    CLINK_A_INST_ACCOUNT: default: empty
+ *   Replacing with a different address (or region or account) invalidates
+ *   the instance's link, exactly as SET_INSTANCE does.
+ *
+ * CLINK_CMD_SET_INSTANCE
+ *    CLINK_A_INST_ID, CLINK_A_INST_ADDR. Changing the address of a linked
+ *    instance unlinks it (its /32 is withdrawn from the VPC route table)
+ *    and emits DEL_LINK with CLINK_EVENT_IP_CHANGED.
+ *
+ * CLINK_CMD_DEL_INSTANCE
+ *    CLINK_A_INST_ID. Unlinks first (DEL_LINK event with
+ *    CLINK_EVENT_INSTANCE_DELETED).
+ *
+ * CLINK_CMD_GET_INSTANCE
+ *   do (CLINK_A_INST_ID) or dump. Replies with CLINK_A_INST_ID, _ADDR,
+ *   _REGION, _ACCOUNT, and CLINK_A_VPC_ID when linked.
+ *
+ * CLINK_CMD_NEW_LINK
+ *    CLINK_A_INST_ID, CLINK_A_VPC_ID. Fails unless both exist (ENOENT),
+ *    the VPC has ClassicLink enabled (EINVAL), the instance IP lies in the
+ *    classic space (EINVAL), regions match (EXDEV), accounts match (EXDEV),
+ *    the instance is not linked yet (EEXIST; the message names its VPC) and
+ *    the VPC is below max-links-per-vpc (ENOSPC; the message names the
+ *    limit) and the device below max-links. Injects the instance's /32 as a
+ *    `classiclink` route into the VPC's route table.
+ *
+ * CLINK_CMD_DEL_LINK
+ *    CLINK_A_INST_ID. ENOENT when not linked. Withdraws the /32.
+ *
+ * CLINK_CMD_FLUSH_LINKS
+ *    CLINK_A_VPC_ID. Unlinks every instance of the VPC in one request
+ *    (DEL_LINK events with CLINK_EVENT_FLUSHED).
+ *
+ * CLINK_CMD_GET_LINK
+ *   dump, optionally filtered by CLINK_A_VPC_ID and/or CLINK_A_INST_ADDR.
+ *   One message per link: CLINK_A_INST_ID, CLINK_A_INST_ADDR,
+ *   CLINK_A_VPC_ID, CLINK_A_STATS (traffic of this link).
+ *
+ * CLINK_CMD_NEW_ACL (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ACL
+ *    CLINK_A_VPC_ID, CLINK_A_ACL_PRIO: u32 (required, unique per VPC; lower
+ *    is evaluated first). NEW also takes:
+ *    CLINK_A_ACL_DIR: u8 enum clink_acl_dir (required)
+ *    CLINK_A_ACL_ACTION: u8 enum clink_acl_action (required)
+ *    CLINK_A_ACL_PROTO: u8 IP protocol, 0 = any (default)
+ *    CLINK_A_ACL_SRC, CLINK_A_ACL_DST: prefix (default 0.0.0.0/0)
+ *    CLINK_A_ACL_SPORT_MIN, _SPORT_MAX, _DPORT_MIN, _DPORT_MAX: u16
+ *      (host order, default 0..65535; only with proto tcp or udp)
+ *   The first matching rule decides; no match allows. At most
+ *   CLINK_MAX_ACLS rules per VPC.
+ *
+ * CLINK_CMD_GET_ACL
+ *   dump with CLINK_A_VPC_ID. One message per rule, all CLINK_A_ACL_* and
+ *   CLINK_A_ACL_HITS (u64).
+ *
+ * Events
+ * ======
+ * Every change is multicast to the group CLINK_MCGRP_EVENTS as a message
+ * with the command of the change (NEW_VPC, SET_VPC, DEL_VPC, NEW_INSTANCE,
+ * SET_INSTANCE, DEL_INSTANCE, NEW_LINK, DEL_LINK, NEW_ROUTE, DEL_ROUTE,
+ * NEW_ENDPOINT, DEL_ENDPOINT, NEW_ACL, DEL_ACL, SET_DEV), the device's
+ * CLINK_A_IFINDEX/IFNAME, the object's attributes as in its GET reply, and
+ * CLINK_A_EVENT_REASON (u8 enum clink_event_reason). Injected and withdrawn
+ * classiclink routes are announced as NEW_ROUTE / DEL_ROUTE with
+ * CLINK_A_ROUTE_TYPE = CLINK_ROUTE_CLASSICLINK, the input a BGP speaker
+ * needs.
+ *
+ * Dumps
+ * =====
+ * Dumps resume across messages and are checked with the device's
+ * generation counter: a dump that raced a change is flagged with
+ * NLM_F_DUMP_INTR and should be retried.
+ *
+ * Traffic statistics (CLINK_A_STATS nest)
+ * =======================================
+ *    CLINK_STATS_A_TO_VPC_PACKETS, _TO_VPC_BYTES: classic -> VPC
+ *    CLINK_STATS_A_TO_CLASSIC_PACKETS, _TO_CLASSIC_BYTES: VPC -> classic
+ *   all u64 (NLA_PAD aligned with CLINK_STATS_A_PAD).
+ */
+
+#ifndef _UAPI_LINUX_CLINK_H
+#define _UAPI_LINUX_CLINK_H
+
+#define CLINK_GENL_NAME		"clink"
+#define CLINK_GENL_VERSION	1
+#define CLINK_MCGRP_EVENTS	"events"
+
+#define CLINK_ID_MAXLEN		64	/* including the NUL */
+#define CLINK_MAX_PREFIXES	16	/* per prefix list */
+#define CLINK_MAX_SECONDARY	4	/* secondary CIDRs per VPC */
+#define CLINK_MAX_ROUTES	256	/* custom routes per VPC */
+#define CLINK_MAX_ACLS		256	/* ACL rules per VPC */
+#define CLINK_DEFAULT_PORT	4789
+#define CLINK_DEFAULT_MAX_LINKS_PER_VPC	100
+#define CLINK_MAX_LINKS_PER_VPC	65536
+#define CLINK_DEFAULT_MAX_VPCS		65536
+#define CLINK_DEFAULT_MAX_INSTANCES	1048576
+#define CLINK_DEFAULT_MAX_LINKS		1048576
+#define CLINK_DEFAULT_MAX_ENDPOINTS	1048576
+
+enum clink_cmd {
+	CLINK_CMD_UNSPEC,
+	CLINK_CMD_GET_DEV,
+	CLINK_CMD_SET_DEV,
+	CLINK_CMD_NEW_VPC,
+	CLINK_CMD_SET_VPC,
+	CLINK_CMD_DEL_VPC,
+	CLINK_CMD_GET_VPC,
+	CLINK_CMD_NEW_CIDR,
+	CLINK_CMD_DEL_CIDR,
+	CLINK_CMD_NEW_ENDPOINT,
+	CLINK_CMD_DEL_ENDPOINT,
+	CLINK_CMD_GET_ENDPOINT,
+	CLINK_CMD_NEW_ROUTE,
+	CLINK_CMD_DEL_ROUTE,
+	CLINK_CMD_GET_ROUTE,
+	CLINK_CMD_NEW_INSTANCE,
+	CLINK_CMD_SET_INSTANCE,
+	CLINK_CMD_DEL_INSTANCE,
+	CLINK_CMD_GET_INSTANCE,
+	CLINK_CMD_NEW_LINK,
+	CLINK_CMD_DEL_LINK,
+	CLINK_CMD_GET_LINK,
+	CLINK_CMD_FLUSH_LINKS,
+	CLINK_CMD_NEW_ACL,
+	CLINK_CMD_DEL_ACL,
+	CLINK_CMD_GET_ACL,
+
+	__CLINK_CMD_MAX
+};
+#define CLINK_CMD_MAX (__CLINK_CMD_MAX - 1)
+
+enum clink_attr {
+	CLINK_A_UNSPEC,
+	CLINK_A_PAD,
+	CLINK_A_IFINDEX,		/* u32 */
+	CLINK_A_IFNAME,			/* string, < IFNAMSIZ */
+
+	CLINK_A_DEV_VERSION,		/* string */
+	CLINK_A_DEV_LOCAL,		/* 4 bytes */
+	CLINK_A_DEV_PORT,		/* u16 */
+	CLINK_A_DEV_REGION,		/* string */
+	CLINK_A_DEV_MAC,		/* 6 bytes */
+	CLINK_A_DEV_MAX_LINKS_PER_VPC,	/* u32 */
+	CLINK_A_DEV_MAX_VPCS,		/* u32 */
+	CLINK_A_DEV_MAX_INSTANCES,	/* u32 */
+	CLINK_A_DEV_MAX_LINKS,		/* u32 */
+	CLINK_A_DEV_MAX_ENDPOINTS,	/* u32 */
+	CLINK_A_DEV_CLASSIC_SPACE,	/* prefix list */
+	CLINK_A_DEV_VPC_ELIGIBLE,	/* prefix list */
+	CLINK_A_DEV_N_VPCS,		/* u32 */
+	CLINK_A_DEV_N_INSTANCES,	/* u32 */
+	CLINK_A_DEV_N_LINKS,		/* u32 */
+	CLINK_A_DEV_N_ENDPOINTS,	/* u32 */
+	CLINK_A_DEV_GENERATION,		/* u32 */
+
+	CLINK_A_VPC_ID,			/* string */
+	CLINK_A_VPC_VNI,		/* u32 */
+	CLINK_A_VPC_CIDR,		/* prefix */
+	CLINK_A_VPC_SECONDARY,		/* prefix list */
+	CLINK_A_VPC_REGION,		/* string */
+	CLINK_A_VPC_ACCOUNT,		/* string */
+	CLINK_A_VPC_CLASSICLINK,	/* u8 0|1 */
+	CLINK_A_VPC_N_LINKS,		/* u32 */
+	CLINK_A_VPC_N_ENDPOINTS,	/* u32 */
+	CLINK_A_VPC_N_ROUTES,		/* u32 */
+	CLINK_A_VPC_N_ACLS,		/* u32 */
+
+	CLINK_A_EP_ADDR,		/* 4 bytes */
+	CLINK_A_EP_VTEP,		/* 4 bytes */
+	CLINK_A_EP_MAC,			/* 6 bytes */
+
+	CLINK_A_ROUTE_DST,		/* prefix */
+	CLINK_A_ROUTE_TYPE,		/* u8, enum clink_route_type */
+	CLINK_A_ROUTE_NEXTHOP,		/* u8, enum clink_nexthop */
+
+	CLINK_A_INST_ID,		/* string */
+	CLINK_A_INST_ADDR,		/* 4 bytes */
+	CLINK_A_INST_REGION,		/* string */
+	CLINK_A_INST_ACCOUNT,		/* string */
+
+	CLINK_A_ACL_PRIO,		/* u32 */
+	CLINK_A_ACL_DIR,		/* u8, enum clink_acl_dir */
+	CLINK_A_ACL_ACTION,		/* u8, enum clink_acl_action */
+	CLINK_A_ACL_PROTO,		/* u8 */
+	CLINK_A_ACL_SRC,		/* prefix */
+	CLINK_A_ACL_DST,		/* prefix */
+	CLINK_A_ACL_SPORT_MIN,		/* u16 */
+	CLINK_A_ACL_SPORT_MAX,		/* u16 */
+	CLINK_A_ACL_DPORT_MIN,		/* u16 */
+	CLINK_A_ACL_DPORT_MAX,		/* u16 */
+	CLINK_A_ACL_HITS,		/* u64 */
+
+	CLINK_A_STATS,			/* nest, CLINK_STATS_A_* */
+	CLINK_A_DROPS,			/* nest, u64 per enum clink_drop_reason */
+	CLINK_A_EVENT_REASON,		/* u8, enum clink_event_reason */
+	CLINK_A_PREFIX_ENTRY,		/* prefix, inside prefix lists */
+
+	__CLINK_A_MAX
+};
+#define CLINK_A_MAX (__CLINK_A_MAX - 1)
+
+enum clink_prefix_attr {
+	CLINK_PREFIX_A_UNSPEC,
+	CLINK_PREFIX_A_ADDR,		/* 4 bytes */
+	CLINK_PREFIX_A_LEN,		/* u8, 0..32 */
+
+	__CLINK_PREFIX_A_MAX
+};
+#define CLINK_PREFIX_A_MAX (__CLINK_PREFIX_A_MAX - 1)
+
+enum clink_stats_attr {
+	CLINK_STATS_A_UNSPEC,
+	CLINK_STATS_A_PAD,
+	CLINK_STATS_A_TO_VPC_PACKETS,
+	CLINK_STATS_A_TO_VPC_BYTES,
+	CLINK_STATS_A_TO_CLASSIC_PACKETS,
+	CLINK_STATS_A_TO_CLASSIC_BYTES,
+
+	__CLINK_STATS_A_MAX
+};
+#define CLINK_STATS_A_MAX (__CLINK_STATS_A_MAX - 1)
+
+/*
+ * Why the datapath dropped a packet. Each has a counter (CLINK_A_DROPS) and
+ * counts into the device's rx_dropped or tx_dropped.
+ */
+enum clink_drop_reason {
+	CLINK_DROP_UNSPEC,
+	CLINK_DROP_NO_LINK,		/* classic source is not a linked instance */
+	CLINK_DROP_SECONDARY_CIDR,	/* destination in a secondary CIDR */
+	CLINK_DROP_NO_TRANSIT,		/* destination outside the VPC or via a custom route */
+	CLINK_DROP_ACL_DENY,		/* a network ACL rule denied it */
+	CLINK_DROP_NO_ENDPOINT,		/* no endpoint for the VPC destination */
+	CLINK_DROP_UNKNOWN_VNI,		/* VXLAN VNI of no VPC */
+	CLINK_DROP_NOT_LINKED,		/* VPC -> classic IP not linked to this VPC */
+	CLINK_DROP_SPOOFED_SOURCE,	/* inner source outside the VPC primary CIDR */
+	CLINK_DROP_MALFORMED,		/* bad VXLAN header or inner frame */
+	CLINK_DROP_NOT_IPV4,		/* inner frame neither IPv4 nor ARP */
+	CLINK_DROP_MTU,			/* too big, ICMP frag-needed sent */
+	CLINK_DROP_NO_ROUTE,		/* no underlay route to the VTEP */
+	CLINK_DROP_TTL,			/* inner TTL expired */
+	CLINK_DROP_NOMEM,		/* allocation or headroom failure */
+
+	__CLINK_DROP_MAX
+};
+#define CLINK_DROP_MAX (__CLINK_DROP_MAX - 1)
+
+enum clink_route_type {
+	CLINK_ROUTE_LOCAL,		/* a VPC CIDR, automatic */
+	CLINK_ROUTE_CLASSICLINK,	/* a linked instance's /32, automatic */
+	CLINK_ROUTE_CUSTOM,		/* user route to a next hop outside the VPC */
+
+	__CLINK_ROUTE_TYPE_MAX
+};
+
+enum clink_nexthop {
+	CLINK_NEXTHOP_NONE,		/* local and classiclink routes */
+	CLINK_NEXTHOP_VPN,
+	CLINK_NEXTHOP_NAT,
+	CLINK_NEXTHOP_PEERING,
+	CLINK_NEXTHOP_DC,		/* direct connect */
+	CLINK_NEXTHOP_INSTANCE,
+
+	__CLINK_NEXTHOP_MAX
+};
+#define CLINK_NEXTHOP_MAX (__CLINK_NEXTHOP_MAX - 1)
+
+enum clink_acl_dir {
+	CLINK_ACL_TO_VPC,		/* classic -> VPC */
+	CLINK_ACL_TO_CLASSIC,		/* VPC -> classic */
+
+	__CLINK_ACL_DIR_MAX
+};
+#define CLINK_ACL_DIR_MAX (__CLINK_ACL_DIR_MAX - 1)
+
+enum clink_acl_action {
+	CLINK_ACL_ALLOW,
+	CLINK_ACL_DENY,
+
+	__CLINK_ACL_ACTION_MAX
+};
+#define CLINK_ACL_ACTION_MAX (__CLINK_ACL_ACTION_MAX - 1)
+
+enum clink_event_reason {
+	CLINK_EVENT_ADDED,
+	CLINK_EVENT_REMOVED,
+	CLINK_EVENT_CHANGED,
+	CLINK_EVENT_IP_CHANGED,		/* link invalidated: instance IP changed */
+	CLINK_EVENT_INSTANCE_DELETED,	/* link removed with its instance */
+	CLINK_EVENT_FLUSHED,		/* link removed by FLUSH_LINKS */
+	CLINK_EVENT_DEV_DELETED,	/* device (or its netns) went away */
+
+	__CLINK_EVENT_MAX
+};
+#define CLINK_EVENT_MAX (__CLINK_EVENT_MAX - 1)
+
+/* rtnetlink: IFLA_INFO_DATA of `ip link add NAME type clink` */
+enum {
+	IFLA_CLINK_UNSPEC,
+	IFLA_CLINK_LOCAL,		/* 4 bytes */
+	IFLA_CLINK_PORT,		/* u16, host order */
+	IFLA_CLINK_REGION,		/* string */
+	IFLA_CLINK_MAX_LINKS_PER_VPC,	/* u32 */
+	IFLA_CLINK_MAX_VPCS,		/* u32 */
+	IFLA_CLINK_MAX_INSTANCES,	/* u32 */
+	IFLA_CLINK_MAX_LINKS,		/* u32 */
+	IFLA_CLINK_MAX_ENDPOINTS,	/* u32 */
+	IFLA_CLINK_CLASSIC_SPACE,	/* prefix list */
+	IFLA_CLINK_VPC_ELIGIBLE,	/* prefix list */
+
+	__IFLA_CLINK_MAX
+};
+#define IFLA_CLINK_MAX (__IFLA_CLINK_MAX - 1)
+
+#endif /* _UAPI_LINUX_CLINK_H */

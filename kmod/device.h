@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CLINK_DEVICE_H
+#define _CLINK_DEVICE_H
+
+#include <linux/netdevice.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <linux/xarray.h>
+#include <linux/u64_stats_sync.h>
+#include <net/gro_cells.h>
+#include <uapi/linux/clink.h>
+
+#include "prefix.h"
+
+#define CLINK_VERSION "0.1.0"
+
+/* UDP + IPv4 + VXLAN + inner Ethernet, as vxlan's VXLAN_HEADROOM */
+#define CLINK_HEADROOM (20 + 8 + 8 + 14)
+
+/* Traffic of a device, a VPC or a link; per CPU. */
+struct clink_traffic {
+	u64_stats_t to_vpc_packets;
+	u64_stats_t to_vpc_bytes;
+	u64_stats_t to_classic_packets;
+	u64_stats_t to_classic_bytes;
+	struct u64_stats_sync syncp;
+};
+
+struct clink_drops {
+	u64_stats_t n[__CLINK_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * One gateway. Writers (netlink, rtnetlink) serialise on @lock; the
+ * datapath reads every table under RCU and never takes @lock.
+ */
+struct clink_dev {
+	struct net_device *dev;
+	struct list_head list;		/* clink_net->devices, under RTNL */
+	struct mutex lock;
+	bool dead;			/* set in ndo_uninit, under @lock */
+	u32 generation;			/* bumped by every change, never 0 */
+
+	/* configuration; the datapath reads local/port/mac with READ_ONCE */
+	__be32 local;
+	__be16 port;			/* network order */
+	u8 mac[ETH_ALEN];
+	char region[CLINK_ID_MAXLEN];
+	u32 max_links_per_vpc;
+	u32 max_vpcs, max_instances, max_links, max_endpoints;
+	struct clink_prefix_list __rcu *classic_space;
+	struct clink_prefix_list __rcu *vpc_eligible;
+
+	u32 n_vpcs, n_instances, n_links, n_endpoints;
+
+	struct rhashtable vpcs_by_id;	/* struct clink_vpc, key id */
+	struct rhashtable vpcs_by_vni;	/* struct clink_vpc, key vni */
+	struct xarray vpcs;		/* dump order, index = vpc->index */
+	struct rhashtable insts_by_id;
+	struct rhashtable insts_by_addr;
+	struct xarray insts;		/* dump order */
+	struct rhashtable endpoints;	/* key struct clink_ep_key */
+	struct xarray eps;		/* dump order, index = ep->index */
+	struct rhashtable vteps;	/* struct clink_vtep, key addr */
+	u32 vpc_next, inst_next, ep_next;	/* xa_alloc_cyclic() state */
+
+	/* datapath */
+	struct socket __rcu *sock;
+	struct gro_cells gro_cells;
+	struct clink_drops __percpu *drops;
+	struct clink_traffic __percpu *traffic;
+};
+
+/*
+ * Finds the clink device a netlink request names (see the uapi header)
+ * and takes a reference on it; ERR_PTR on failure. The device may be
+ * dying: check cd->dead under cd->lock.
+ */
+struct clink_dev *clink_dev_get(struct net *net, struct nlattr **attrs,
+				struct netlink_ext_ack *extack);
+void clink_dev_put(struct clink_dev *cd);
+/* Calls @fn for each clink device of @net until it returns non-zero. */
+int clink_dev_for_each(struct net *net, int skip,
+		       int (*fn)(struct clink_dev *cd, void *arg), void *arg);
+
+/* A pointer published with RCU, read by a writer holding cd->lock. */
+#define clink_deref(cd, p) \
+	rcu_dereference_protected(p, lockdep_is_held(&(cd)->lock))
+
+static inline void clink_dev_changed(struct clink_dev *cd)
+{
+	if (!++cd->generation)
+		cd->generation = 1;
+}
+
+/* Device configuration, from rtnetlink IFLA_CLINK_* or genl SET_DEV. */
+enum clink_cfg_item {
+	CLINK_CFG_LOCAL,
+	CLINK_CFG_PORT,
+	CLINK_CFG_REGION,
+	CLINK_CFG_MAC,
+	CLINK_CFG_MAX_LINKS_PER_VPC,
+	CLINK_CFG_MAX_VPCS,
+	CLINK_CFG_MAX_INSTANCES,
+	CLINK_CFG_MAX_LINKS,
+	CLINK_CFG_MAX_ENDPOINTS,
+	CLINK_CFG_CLASSIC_SPACE,
+	CLINK_CFG_VPC_ELIGIBLE,
+	CLINK_CFG_NR
+};
+
+struct clink_dev_cfg {
+	const struct nlattr *attr[CLINK_CFG_NR];	/* NULL: unchanged */
+	__be32 local;
+	u16 port;
+	char region[CLINK_ID_MAXLEN];
+	u8 mac[ETH_ALEN];
+	u32 max[CLINK_CFG_MAX_ENDPOINTS + 1];	/* CLINK_CFG_MAX_* */
+	struct clink_prefix_list *classic_space;
+	struct clink_prefix_list *vpc_eligible;
+};
+
+int clink_dev_cfg_parse(struct clink_dev_cfg *cfg, struct nlattr **tb,
+			bool genl, struct netlink_ext_ack *extack);
+void clink_dev_cfg_free(struct clink_dev_cfg *cfg);
+/* All or nothing; RTNL and cd->lock held. Consumes the lists of @cfg. */
+int clink_dev_configure(struct clink_dev *cd, struct clink_dev_cfg *cfg,
+			struct netlink_ext_ack *extack);
+/* The CLINK_A_DEV_* attributes of a GET_DEV reply; cd->lock held. */
+int clink_dev_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj);
+
+int clink_device_init(void);
+void clink_device_uninit(void);
+
+static inline void clink_drop_count(struct clink_dev *cd,
+				    enum clink_drop_reason reason)
+{
+	struct clink_drops *d = this_cpu_ptr(cd->drops);
+
+	u64_stats_update_begin(&d->syncp);
+	u64_stats_inc(&d->n[reason]);
+	u64_stats_update_end(&d->syncp);
+}
+
+enum clink_dir {
+	CLINK_DIR_TO_VPC,
+	CLINK_DIR_TO_CLASSIC,
+};
+
+static inline void clink_traffic_add(struct clink_traffic __percpu *t,
+				     enum clink_dir dir, unsigned int len)
+{
+	struct clink_traffic *s = this_cpu_ptr(t);
+
+	u64_stats_update_begin(&s->syncp);
+	if (dir == CLINK_DIR_TO_VPC) {
+		u64_stats_inc(&s->to_vpc_packets);
+		u64_stats_add(&s->to_vpc_bytes, len);
+	} else {
+		u64_stats_inc(&s->to_classic_packets);
+		u64_stats_add(&s->to_classic_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+#endif /* _CLINK_DEVICE_H */

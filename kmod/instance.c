@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classic instances and their links to VPCs.
+ */
+
+#include <linux/slab.h>
+
+#include "instance.h"
+#include "netlink.h"
+#include "route.h"
+#include "vpc.h"
+
+static const struct rhashtable_params id_params = {
+	.head_offset		= offsetof(struct clink_instance, id_node),
+	.key_offset		= offsetof(struct clink_instance, id),
+	.key_len		= CLINK_ID_MAXLEN,
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params addr_params = {
+	.head_offset		= offsetof(struct clink_instance, addr_node),
+	.key_offset		= offsetof(struct clink_instance, addr),
+	.key_len		= sizeof(__be32),
+	.automatic_shrinking	= true,
+};
+
+struct clink_link *clink_link_find_addr(struct clink_dev *cd, __be32 addr)
+{
+	struct clink_instance *inst;
+
+	inst = rhashtable_lookup(&cd->insts_by_addr, &addr, addr_params);
+	return inst ? rcu_dereference(inst->link) : NULL;
+}
+
+struct clink_instance *clink_instance_find_addr(struct clink_dev *cd,
+						__be32 addr)
+{
+	return rhashtable_lookup_fast(&cd->insts_by_addr, &addr, addr_params);
+}
+
+static struct clink_instance *find_id(struct clink_dev *cd, const char *id)
+{
+	char key[CLINK_ID_MAXLEN] = {};
+
+	strscpy(key, id, sizeof(key));
+	return rhashtable_lookup_fast(&cd->insts_by_id, key, id_params);
+}
+
+static struct clink_instance *lookup(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[CLINK_A_INST_ID];
+	struct clink_instance *inst;
+
+	if (!clink_nl_require(info, CLINK_A_INST_ID))
+		return ERR_PTR(-EINVAL);
+	inst = find_id(clink_nl_dev(info), nla_data(attr));
+	if (!inst) {
+		clink_err(info->extack, attr, "instance %s does not exist",
+			  (char *)nla_data(attr));
+		return ERR_PTR(-ENOENT);
+	}
+	return inst;
+}
+
+static int inst_fill(struct sk_buff *skb, struct clink_dev *cd,
+		     const void *obj)
+{
+	const struct clink_instance *inst = obj;
+	struct clink_link *link = clink_deref(cd, inst->link);
+
+	if (nla_put_string(skb, CLINK_A_INST_ID, inst->id) ||
+	    nla_put_in_addr(skb, CLINK_A_INST_ADDR, inst->addr) ||
+	    nla_put_string(skb, CLINK_A_INST_REGION, inst->region) ||
+	    nla_put_string(skb, CLINK_A_INST_ACCOUNT, inst->account) ||
+	    (link && nla_put_string(skb, CLINK_A_VPC_ID, link->vpc->id)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int link_fill(struct sk_buff *skb, struct clink_dev *cd,
+		     const void *obj)
+{
+	const struct clink_link *link = obj;
+
+	if (nla_put_string(skb, CLINK_A_INST_ID, link->inst->id) ||
+	    nla_put_in_addr(skb, CLINK_A_INST_ADDR, link->inst->addr) ||
+	    nla_put_string(skb, CLINK_A_VPC_ID, link->vpc->id) ||
+	    clink_nl_put_traffic(skb, CLINK_A_STATS, link->traffic))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static void link_free_rcu(struct rcu_head *rcu)
+{
+	struct clink_link *link = container_of(rcu, struct clink_link, rcu);
+
+	free_percpu(link->traffic);
+	kfree(link);
+}
+
+/* Rule 4: unlinking withdraws the classiclink route. */
+static void unlink_instance(struct clink_dev *cd, struct clink_instance *inst,
+			    enum clink_event_reason reason)
+{
+	struct clink_link *link = clink_deref(cd, inst->link);
+
+	clink_nl_notify(cd, CLINK_CMD_DEL_LINK, link_fill, link, reason);
+	clink_route_notify_link(link, CLINK_CMD_DEL_ROUTE, reason);
+	RCU_INIT_POINTER(inst->link, NULL);
+	list_del(&link->vpc_node);
+	link->vpc->n_links--;
+	cd->n_links--;
+	call_rcu(&link->rcu, link_free_rcu);
+	clink_dev_changed(cd);
+}
+
+static int check_addr(struct clink_dev *cd, struct clink_instance *inst,
+		      __be32 addr, const struct nlattr *attr,
+		      struct netlink_ext_ack *extack)
+{
+	struct clink_instance *other;
+
+	if (!clink_prefix_list_contains(clink_deref(cd, cd->classic_space),
+					addr)) {
+		clink_err(extack, attr, "address %pI4 lies outside the classic space",
+			  &addr);
+		return -EINVAL;
+	}
+	other = clink_instance_find_addr(cd, addr);
+	if (other && other != inst) {
+		clink_err(extack, attr, "address %pI4 is already used by instance %s",
+			  &addr, other->id);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/* Rule 5: a new address (region, account) invalidates the link. */
+static int update_instance(struct clink_dev *cd, struct clink_instance *inst,
+			   __be32 addr, const char *region, const char *account,
+			   u8 cmd)
+{
+	bool new_addr = addr != inst->addr;
+	__be32 old = inst->addr;
+	int ret;
+
+	if (rcu_access_pointer(inst->link) &&
+	    (new_addr || strcmp(region, inst->region) ||
+	     strcmp(account, inst->account)))
+		unlink_instance(cd, inst, new_addr ? CLINK_EVENT_IP_CHANGED :
+						     CLINK_EVENT_CHANGED);
+	if (new_addr) {
+		rhashtable_remove_fast(&cd->insts_by_addr, &inst->addr_node,
+				       addr_params);
+		WRITE_ONCE(inst->addr, addr);
+		ret = rhashtable_insert_fast(&cd->insts_by_addr,
+					     &inst->addr_node, addr_params);
+		if (ret) {
+			WRITE_ONCE(inst->addr, old);
+			WARN_ON(rhashtable_insert_fast(&cd->insts_by_addr,
+						       &inst->addr_node,
+						       addr_params));
+			return ret;
+		}
+	}
+	if (region != inst->region)
+		strscpy_pad(inst->region, region, sizeof(inst->region));
+	if (account != inst->account)
+		strscpy_pad(inst->account, account, sizeof(inst->account));
+	clink_dev_changed(cd);
+	clink_nl_notify(cd, cmd, inst_fill, inst, CLINK_EVENT_CHANGED);
+	return 0;
+}
+
+int clink_nl_new_instance(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *addr_attr = info->attrs[CLINK_A_INST_ADDR];
+	char id[CLINK_ID_MAXLEN], region[CLINK_ID_MAXLEN];
+	u16 flags = info->nlhdr->nlmsg_flags;
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_instance *inst;
+	char account[CLINK_ID_MAXLEN];
+	__be32 addr;
+	int ret;
+
+	ret = clink_nl_get_id(info, CLINK_A_INST_ID, id);
+	if (ret)
+		return ret;
+	if (!clink_nl_require(info, CLINK_A_INST_ADDR))
+		return -EINVAL;
+	addr = nla_get_in_addr(addr_attr);
+	clink_nl_get_str(info->attrs[CLINK_A_INST_REGION], region, cd->region);
+	clink_nl_get_str(info->attrs[CLINK_A_INST_ACCOUNT], account, "");
+
+	inst = find_id(cd, id);
+	if (inst && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
+		clink_err(info->extack, info->attrs[CLINK_A_INST_ID],
+			  "instance %s already exists", id);
+		return -EEXIST;
+	}
+	ret = check_addr(cd, inst, addr, addr_attr, info->extack);
+	if (ret)
+		return ret;
+	if (inst)
+		return update_instance(cd, inst, addr, region, account,
+				       CLINK_CMD_NEW_INSTANCE);
+	if (cd->n_instances >= cd->max_instances) {
+		clink_err(info->extack, info->attrs[CLINK_A_INST_ID],
+			  "the gateway has reached its limit of %u instances (max-instances)",
+			  cd->max_instances);
+		return -ENOSPC;
+	}
+
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+	memcpy(inst->id, id, sizeof(inst->id));
+	inst->addr = addr;
+	memcpy(inst->region, region, sizeof(inst->region));
+	memcpy(inst->account, account, sizeof(inst->account));
+	ret = xa_alloc_cyclic(&cd->insts, &inst->index, inst, xa_limit_32b,
+			      &cd->inst_next, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	ret = rhashtable_insert_fast(&cd->insts_by_id, &inst->id_node,
+				     id_params);
+	if (ret)
+		goto err_erase;
+	ret = rhashtable_insert_fast(&cd->insts_by_addr, &inst->addr_node,
+				     addr_params);
+	if (ret)
+		goto err_remove_id;
+	cd->n_instances++;
+	clink_dev_changed(cd);
+	clink_nl_notify(cd, CLINK_CMD_NEW_INSTANCE, inst_fill, inst,
+			CLINK_EVENT_ADDED);
+	return 0;
+
+err_remove_id:
+	rhashtable_remove_fast(&cd->insts_by_id, &inst->id_node, id_params);
+err_erase:
+	xa_erase(&cd->insts, inst->index);
+err_free:
+	kfree(inst);
+	return ret;
+}
+
+int clink_nl_set_instance(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *addr_attr = info->attrs[CLINK_A_INST_ADDR];
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_instance *inst;
+	__be32 addr;
+	int ret;
+
+	inst = lookup(info);
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	if (!clink_nl_require(info, CLINK_A_INST_ADDR))
+		return -EINVAL;
+	addr = nla_get_in_addr(addr_attr);
+	if (addr == inst->addr)
+		return 0;
+	ret = check_addr(cd, inst, addr, addr_attr, info->extack);
+	if (ret)
+		return ret;
+	return update_instance(cd, inst, addr, inst->region, inst->account,
+			       CLINK_CMD_SET_INSTANCE);
+}
+
+static void destroy_instance(struct clink_dev *cd, struct clink_instance *inst,
+			     enum clink_event_reason reason)
+{
+	if (rcu_access_pointer(inst->link))
+		unlink_instance(cd, inst, reason);
+	rhashtable_remove_fast(&cd->insts_by_id, &inst->id_node, id_params);
+	rhashtable_remove_fast(&cd->insts_by_addr, &inst->addr_node,
+			       addr_params);
+	xa_erase(&cd->insts, inst->index);
+	cd->n_instances--;
+	kfree_rcu(inst, rcu);
+}
+
+int clink_nl_del_instance(struct sk_buff *skb, struct genl_info *info)
+{
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_instance *inst;
+
+	inst = lookup(info);
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	if (rcu_access_pointer(inst->link))
+		unlink_instance(cd, inst, CLINK_EVENT_INSTANCE_DELETED);
+	clink_nl_notify(cd, CLINK_CMD_DEL_INSTANCE, inst_fill, inst,
+			CLINK_EVENT_REMOVED);
+	destroy_instance(cd, inst, CLINK_EVENT_INSTANCE_DELETED);
+	clink_dev_changed(cd);
+	return 0;
+}
+
+int clink_nl_get_instance(struct sk_buff *skb, struct genl_info *info)
+{
+	struct clink_instance *inst = lookup(info);
+
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	return clink_nl_reply(info, inst_fill, inst);
+}
+
+int clink_nl_dump_instance(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct clink_instance *inst;
+	struct nlattr **attrs;
+	struct clink_dev *cd;
+	unsigned long index;
+	int ret = 0;
+
+	cd = clink_nl_dump_begin(cb, &attrs);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	xa_for_each_start(&cd->insts, index, inst, cb->args[0]) {
+		ret = clink_nl_dump_obj(skb, cb, cd, inst_fill, inst);
+		if (ret)
+			break;
+		cb->args[0] = index + 1;
+	}
+	clink_nl_dump_end(cd);
+	return clink_nl_dump_ret(skb, ret);
+}
+
+/* Rule 3 decides, in this order, whether @inst may link to @vpc. */
+static int check_link(struct clink_dev *cd, struct clink_instance *inst,
+		      struct clink_vpc *vpc, struct genl_info *info)
+{
+	struct nlattr *vpc_attr = info->attrs[CLINK_A_VPC_ID];
+	struct nlattr *inst_attr = info->attrs[CLINK_A_INST_ID];
+	struct netlink_ext_ack *extack = info->extack;
+	struct clink_link *link;
+
+	if (!vpc->classiclink) {
+		clink_err(extack, vpc_attr, "ClassicLink is disabled on VPC %s",
+			  vpc->id);
+		return -EINVAL;
+	}
+	if (!clink_prefix_list_contains(clink_deref(cd, cd->classic_space),
+					inst->addr)) {
+		clink_err(extack, inst_attr,
+			  "address %pI4 of instance %s lies outside the classic space",
+			  &inst->addr, inst->id);
+		return -EINVAL;
+	}
+	if (strcmp(inst->region, vpc->region)) {
+		clink_err(extack, inst_attr, "region of instance %s (%s) differs from VPC %s (%s)",
+			  inst->id, inst->region, vpc->id, vpc->region);
+		return -EXDEV;
+	}
+	if (strcmp(inst->account, vpc->account)) {
+		clink_err(extack, inst_attr, "account of instance %s (%s) differs from VPC %s (%s)",
+			  inst->id, inst->account, vpc->id, vpc->account);
+		return -EXDEV;
+	}
+	link = clink_deref(cd, inst->link);
+	if (link) {
+		clink_err(extack, inst_attr, "instance %s is already linked to VPC %s",
+			  inst->id, link->vpc->id);
+		return -EEXIST;
+	}
+	if (vpc->n_links >= cd->max_links_per_vpc) {
+		clink_err(extack, vpc_attr, "VPC %s has reached its limit of %u linked instances",
+			  vpc->id, cd->max_links_per_vpc);
+		return -ENOSPC;
+	}
+	if (cd->n_links >= cd->max_links) {
+		clink_err(extack, vpc_attr, "the gateway has reached its limit of %u links (max-links)",
+			  cd->max_links);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info)
+{
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_instance *inst;
+	struct clink_link *link;
+	struct clink_vpc *vpc;
+	int ret;
+
+	inst = lookup(info);
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	vpc = clink_vpc_lookup(cd, info->attrs[CLINK_A_VPC_ID], info->extack);
+	if (IS_ERR(vpc))
+		return PTR_ERR(vpc);
+	ret = check_link(cd, inst, vpc, info);
+	if (ret)
+		return ret;
+
+	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	if (!link)
+		return -ENOMEM;
+	link->traffic = alloc_percpu(struct clink_traffic);
+	if (!link->traffic) {
+		kfree(link);
+		return -ENOMEM;
+	}
+	link->inst = inst;
+	link->vpc = vpc;
+	list_add_tail(&link->vpc_node, &vpc->links);
+	vpc->n_links++;
+	cd->n_links++;
+	rcu_assign_pointer(inst->link, link);
+	clink_dev_changed(cd);
+	clink_nl_notify(cd, CLINK_CMD_NEW_LINK, link_fill, link,
+			CLINK_EVENT_ADDED);
+	clink_route_notify_link(link, CLINK_CMD_NEW_ROUTE, CLINK_EVENT_ADDED);
+	return 0;
+}
+
+int clink_nl_del_link(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *vpc_attr = info->attrs[CLINK_A_VPC_ID];
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_instance *inst;
+	struct clink_link *link;
+	struct clink_vpc *vpc;
+
+	inst = lookup(info);
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	link = clink_deref(cd, inst->link);
+	if (!link) {
+		clink_err(info->extack, info->attrs[CLINK_A_INST_ID],
+			  "instance %s is not linked", inst->id);
+		return -ENOENT;
+	}
+	if (vpc_attr) {
+		vpc = clink_vpc_lookup(cd, vpc_attr, info->extack);
+		if (IS_ERR(vpc))
+			return PTR_ERR(vpc);
+		if (link->vpc != vpc) {
+			clink_err(info->extack, vpc_attr,
+				  "instance %s is linked to VPC %s, not %s",
+				  inst->id, link->vpc->id, vpc->id);
+			return -ENOENT;
+		}
+	}
+	unlink_instance(cd, inst, CLINK_EVENT_REMOVED);
+	return 0;
+}
+
+/* Rule 6: every link of a VPC in one request. */
+int clink_nl_flush_links(struct sk_buff *skb, struct genl_info *info)
+{
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_link *link, *tmp;
+	struct clink_vpc *vpc;
+
+	vpc = clink_vpc_lookup(cd, info->attrs[CLINK_A_VPC_ID], info->extack);
+	if (IS_ERR(vpc))
+		return PTR_ERR(vpc);
+	list_for_each_entry_safe(link, tmp, &vpc->links, vpc_node)
+		unlink_instance(cd, link->inst, CLINK_EVENT_FLUSHED);
+	return 0;
+}
+
+/*
+ * Filters: CLINK_A_INST_ADDR (one link at most), CLINK_A_VPC_ID (cb->args[0]
+ * counts the VPC's links done), none (cb->args[0]: next instance index).
+ */
+int clink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct clink_instance *inst;
+	struct clink_vpc *vpc = NULL;
+	struct clink_link *link;
+	struct nlattr **attrs;
+	struct clink_dev *cd;
+	unsigned long index;
+	long i = 0;
+	int ret = 0;
+
+	cd = clink_nl_dump_begin(cb, &attrs);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	if (attrs[CLINK_A_VPC_ID]) {
+		vpc = clink_vpc_lookup(cd, attrs[CLINK_A_VPC_ID], cb->extack);
+		if (IS_ERR(vpc)) {
+			ret = PTR_ERR(vpc);
+			goto out;
+		}
+	}
+	if (attrs[CLINK_A_INST_ADDR]) {
+		inst = clink_instance_find_addr(cd,
+				nla_get_in_addr(attrs[CLINK_A_INST_ADDR]));
+		link = inst ? clink_deref(cd, inst->link) : NULL;
+		if (!cb->args[0] && link && (!vpc || link->vpc == vpc)) {
+			ret = clink_nl_dump_obj(skb, cb, cd, link_fill, link);
+			if (!ret)
+				cb->args[0] = 1;
+		}
+	} else if (vpc) {
+		list_for_each_entry(link, &vpc->links, vpc_node) {
+			if (i++ < cb->args[0])
+				continue;
+			ret = clink_nl_dump_obj(skb, cb, cd, link_fill, link);
+			if (ret)
+				break;
+			cb->args[0] = i;
+		}
+	} else {
+		xa_for_each_start(&cd->insts, index, inst, cb->args[0]) {
+			link = clink_deref(cd, inst->link);
+			if (link) {
+				ret = clink_nl_dump_obj(skb, cb, cd, link_fill,
+							link);
+				if (ret)
+					break;
+			}
+			cb->args[0] = index + 1;
+		}
+	}
+out:
+	clink_nl_dump_end(cd);
+	return clink_nl_dump_ret(skb, ret);
+}
+
+void clink_instance_free_all(struct clink_dev *cd)
+{
+	struct clink_instance *inst;
+	unsigned long index;
+
+	xa_for_each(&cd->insts, index, inst)
+		destroy_instance(cd, inst, CLINK_EVENT_DEV_DELETED);
+}
+
+int clink_instance_init(struct clink_dev *cd)
+{
+	int ret;
+
+	ret = rhashtable_init(&cd->insts_by_id, &id_params);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&cd->insts_by_addr, &addr_params);
+	if (ret) {
+		rhashtable_destroy(&cd->insts_by_id);
+		return ret;
+	}
+	xa_init_flags(&cd->insts, XA_FLAGS_ALLOC);
+	return 0;
+}
+
+void clink_instance_uninit(struct clink_dev *cd)
+{
+	rhashtable_destroy(&cd->insts_by_addr);
+	rhashtable_destroy(&cd->insts_by_id);
+	xa_destroy(&cd->insts);
+}

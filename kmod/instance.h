@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CLINK_INSTANCE_H
+#define _CLINK_INSTANCE_H
+
+#include "device.h"
+
+struct clink_vpc;
+
+/* A classic instance; linked to at most one VPC through @link. */
+struct clink_instance {
+	struct rhash_head id_node;	/* cd->insts_by_id */
+	struct rhash_head addr_node;	/* cd->insts_by_addr */
+	u32 index;			/* in cd->insts */
+	char id[CLINK_ID_MAXLEN];	/* zero padded: the hash key */
+	__be32 addr;
+	char region[CLINK_ID_MAXLEN];
+	char account[CLINK_ID_MAXLEN];
+	struct clink_link __rcu *link;
+	struct rcu_head rcu;
+};
+
+struct clink_link {
+	struct clink_instance *inst;
+	struct clink_vpc *vpc;
+	struct list_head vpc_node;	/* vpc->links, under cd->lock */
+	struct clink_traffic __percpu *traffic;
+	struct rcu_head rcu;
+};
+
+/*
+ * The link of the classic instance with address @addr, or NULL when there
+ * is no such instance or it is not linked. Caller holds rcu_read_lock();
+ * link->vpc stays valid for as long.
+ */
+struct clink_link *clink_link_find_addr(struct clink_dev *cd, __be32 addr);
+
+/* Control plane, under cd->lock. */
+struct clink_instance *clink_instance_find_addr(struct clink_dev *cd,
+						__be32 addr);
+int clink_instance_init(struct clink_dev *cd);
+void clink_instance_uninit(struct clink_dev *cd);
+void clink_instance_free_all(struct clink_dev *cd);
+
+#endif /* _CLINK_INSTANCE_H */

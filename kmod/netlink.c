@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family: policy, operations, device selection and
+ * locking, message building, dumps and events. The handlers of each
+ * object live next to the object.
+ */
+
+#include <linux/rtnetlink.h>
+#include <linux/version.h>
+#include <net/genetlink.h>
+
+#include "device.h"
+#include "netlink.h"
+#include "prefix.h"
+
+/* genl_ops.internal_flags: the op takes RTNL before the device lock. */
+#define CLINK_NL_RTNL	BIT(0)
+
+#define ID_POLICY	{ .type = NLA_NUL_STRING, .len = CLINK_ID_MAXLEN - 1 }
+#define ADDR_POLICY	NLA_POLICY_EXACT_LEN(sizeof(__be32))
+#define LIMIT_POLICY	NLA_POLICY_RANGE(NLA_U32, 1, 1 << 24)
+
+static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
+	[CLINK_A_IFINDEX]		= { .type = NLA_U32 },
+	[CLINK_A_IFNAME]		= { .type = NLA_NUL_STRING,
+					    .len = IFNAMSIZ - 1 },
+	[CLINK_A_DEV_LOCAL]		= ADDR_POLICY,
+	[CLINK_A_DEV_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
+	[CLINK_A_DEV_REGION]		= ID_POLICY,
+	[CLINK_A_DEV_MAC]		= NLA_POLICY_ETH_ADDR,
+	[CLINK_A_DEV_MAX_LINKS_PER_VPC]	= NLA_POLICY_RANGE(NLA_U32, 1,
+						CLINK_MAX_LINKS_PER_VPC),
+	[CLINK_A_DEV_MAX_VPCS]		= LIMIT_POLICY,
+	[CLINK_A_DEV_MAX_INSTANCES]	= LIMIT_POLICY,
+	[CLINK_A_DEV_MAX_LINKS]		= LIMIT_POLICY,
+	[CLINK_A_DEV_MAX_ENDPOINTS]	= LIMIT_POLICY,
+	[CLINK_A_DEV_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
+	[CLINK_A_DEV_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
+	[CLINK_A_VPC_ID]		= ID_POLICY,
+	[CLINK_A_VPC_VNI]		= NLA_POLICY_RANGE(NLA_U32, 1, 0xffffff),
+	[CLINK_A_VPC_CIDR]		= NLA_POLICY_NESTED(clink_prefix_policy),
+	[CLINK_A_VPC_REGION]		= ID_POLICY,
+	[CLINK_A_VPC_ACCOUNT]		= ID_POLICY,
+	[CLINK_A_VPC_CLASSICLINK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[CLINK_A_EP_ADDR]		= ADDR_POLICY,
+	[CLINK_A_EP_VTEP]		= ADDR_POLICY,
+	[CLINK_A_EP_MAC]		= NLA_POLICY_ETH_ADDR,
+	[CLINK_A_ROUTE_DST]		= NLA_POLICY_NESTED(clink_prefix_policy),
+	[CLINK_A_ROUTE_TYPE]		= NLA_POLICY_MAX(NLA_U8,
+						__CLINK_ROUTE_TYPE_MAX - 1),
+	[CLINK_A_ROUTE_NEXTHOP]		= NLA_POLICY_RANGE(NLA_U8,
+						CLINK_NEXTHOP_VPN,
+						CLINK_NEXTHOP_MAX),
+	[CLINK_A_INST_ID]		= ID_POLICY,
+	[CLINK_A_INST_ADDR]		= ADDR_POLICY,
+	[CLINK_A_INST_REGION]		= ID_POLICY,
+	[CLINK_A_INST_ACCOUNT]		= ID_POLICY,
+	[CLINK_A_ACL_PRIO]		= { .type = NLA_U32 },
+	[CLINK_A_ACL_DIR]		= NLA_POLICY_MAX(NLA_U8, CLINK_ACL_DIR_MAX),
+	[CLINK_A_ACL_ACTION]		= NLA_POLICY_MAX(NLA_U8,
+						CLINK_ACL_ACTION_MAX),
+	[CLINK_A_ACL_PROTO]		= { .type = NLA_U8 },
+	[CLINK_A_ACL_SRC]		= NLA_POLICY_NESTED(clink_prefix_policy),
+	[CLINK_A_ACL_DST]		= NLA_POLICY_NESTED(clink_prefix_policy),
+	[CLINK_A_ACL_SPORT_MIN]		= { .type = NLA_U16 },
+	[CLINK_A_ACL_SPORT_MAX]		= { .type = NLA_U16 },
+	[CLINK_A_ACL_DPORT_MIN]		= { .type = NLA_U16 },
+	[CLINK_A_ACL_DPORT_MAX]		= { .type = NLA_U16 },
+};
+
+/* What clink_nl_require() calls a missing attribute. */
+static const char *const attr_names[CLINK_A_MAX + 1] = {
+	[CLINK_A_VPC_ID]		= "VPC id",
+	[CLINK_A_VPC_VNI]		= "VPC VNI",
+	[CLINK_A_VPC_CIDR]		= "VPC CIDR",
+	[CLINK_A_VPC_CLASSICLINK]	= "ClassicLink setting",
+	[CLINK_A_EP_ADDR]		= "endpoint address",
+	[CLINK_A_EP_VTEP]		= "endpoint VTEP",
+	[CLINK_A_EP_MAC]		= "endpoint MAC",
+	[CLINK_A_ROUTE_DST]		= "route destination",
+	[CLINK_A_ROUTE_NEXTHOP]		= "route next hop",
+	[CLINK_A_INST_ID]		= "instance id",
+	[CLINK_A_INST_ADDR]		= "instance address",
+	[CLINK_A_ACL_PRIO]		= "ACL rule priority",
+	[CLINK_A_ACL_DIR]		= "ACL rule direction",
+	[CLINK_A_ACL_ACTION]		= "ACL rule action",
+};
+
+static struct genl_family genl_family;
+
+#ifndef NL_SET_ERR_MSG_ATTR_FMT
+/*
+ * Before 6.2 an extack message must outlive the request: formatted ones
+ * rotate through these buffers, which is safe unless more than
+ * ERRBUF_SLOTS requests fail while one is being acknowledged.
+ */
+#define ERRBUF_SLOTS	64
+#define ERRBUF_LEN	128
+static char errbuf[ERRBUF_SLOTS][ERRBUF_LEN];
+static atomic_t errbuf_next = ATOMIC_INIT(0);
+
+const char *clink_errfmt(const char *fmt, ...)
+{
+	unsigned int slot = atomic_inc_return(&errbuf_next) % ERRBUF_SLOTS;
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(errbuf[slot], ERRBUF_LEN, fmt, args);
+	va_end(args);
+	return errbuf[slot];
+}
+#endif
+
+bool clink_nl_require(struct genl_info *info, int attr)
+{
+	if (info->attrs[attr])
+		return true;
+	NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
+	clink_err(info->extack, NULL, "missing %s",
+		  attr_names[attr] ?: "attribute");
+	return false;
+}
+
+int clink_nl_get_id(struct genl_info *info, int attr,
+		    char id[CLINK_ID_MAXLEN])
+{
+	struct nlattr *a = info->attrs[attr];
+
+	if (!clink_nl_require(info, attr))
+		return -EINVAL;
+	if (!*(char *)nla_data(a)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "an id cannot be empty");
+		return -EINVAL;
+	}
+	memset(id, 0, CLINK_ID_MAXLEN);
+	nla_strscpy(id, a, CLINK_ID_MAXLEN);
+	return 0;
+}
+
+void clink_nl_get_str(struct nlattr *nla, char dst[CLINK_ID_MAXLEN],
+		      const char *def)
+{
+	memset(dst, 0, CLINK_ID_MAXLEN);
+	if (nla)
+		nla_strscpy(dst, nla, CLINK_ID_MAXLEN);
+	else
+		strscpy(dst, def, CLINK_ID_MAXLEN);
+}
+
+int clink_nl_put_traffic(struct sk_buff *skb, int attrtype,
+			 struct clink_traffic __percpu *t)
+{
+	u64 v[4] = {}, p[4];
+	struct nlattr *nest;
+	unsigned int start;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		const struct clink_traffic *s = per_cpu_ptr(t, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p[0] = u64_stats_read(&s->to_vpc_packets);
+			p[1] = u64_stats_read(&s->to_vpc_bytes);
+			p[2] = u64_stats_read(&s->to_classic_packets);
+			p[3] = u64_stats_read(&s->to_classic_bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < 4; i++)
+			v[i] += p[i];
+	}
+	nest = nla_nest_start(skb, attrtype);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < 4; i++) {
+		if (nla_put_u64_64bit(skb, CLINK_STATS_A_TO_VPC_PACKETS + i,
+				      v[i], CLINK_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message: header, device, the object, and for events the reason. */
+static int build(struct sk_buff *skb, struct clink_dev *cd, u32 portid,
+		 u32 seq, int flags, u8 cmd, clink_fill_t fill,
+		 const void *obj, int reason, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, CLINK_A_IFINDEX, cd->dev->ifindex) ||
+	    nla_put_string(skb, CLINK_A_IFNAME, cd->dev->name) ||
+	    fill(skb, cd, obj) ||
+	    (reason >= 0 && nla_put_u8(skb, CLINK_A_EVENT_REASON, reason))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+int clink_nl_reply(struct genl_info *info, clink_fill_t fill, const void *obj)
+{
+	struct sk_buff *skb;
+	int ret;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	ret = build(skb, clink_nl_dev(info), info->snd_portid, info->snd_seq, 0,
+		    info->genlhdr->cmd, fill, obj, -1, NULL);
+	if (ret) {
+		nlmsg_free(skb);
+		return ret;
+	}
+	return genlmsg_reply(skb, info);
+}
+
+bool clink_nl_listening(struct clink_dev *cd)
+{
+	return genl_has_listeners(&genl_family, dev_net(cd->dev), 0);
+}
+
+void clink_nl_notify(struct clink_dev *cd, u8 cmd, clink_fill_t fill,
+		     const void *obj, enum clink_event_reason reason)
+{
+	struct sk_buff *skb;
+
+	if (!clink_nl_listening(cd))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (build(skb, cd, 0, 0, 0, cmd, fill, obj, reason, NULL)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&genl_family, dev_net(cd->dev), skb, 0, 0,
+				GFP_KERNEL);
+}
+
+static struct nlattr **dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+static struct clink_dev *lock_dev(struct clink_dev *cd,
+				  struct netlink_ext_ack *extack)
+{
+	mutex_lock(&cd->lock);
+	if (likely(!cd->dead))
+		return cd;
+	mutex_unlock(&cd->lock);
+	clink_dev_put(cd);
+	NL_SET_ERR_MSG(extack, "the clink device is being deleted");
+	return ERR_PTR(-ENODEV);
+}
+
+struct clink_dev *clink_nl_dump_begin(struct netlink_callback *cb,
+				      struct nlattr ***attrs)
+{
+	struct clink_dev *cd;
+
+	*attrs = dump_attrs(cb);
+	cd = clink_dev_get(sock_net(cb->skb->sk), *attrs, cb->extack);
+	if (IS_ERR(cd))
+		return cd;
+	cd = lock_dev(cd, cb->extack);
+	if (!IS_ERR(cd))
+		cb->seq = cd->generation;
+	return cd;
+}
+
+void clink_nl_dump_end(struct clink_dev *cd)
+{
+	mutex_unlock(&cd->lock);
+	clink_dev_put(cd);
+}
+
+int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct clink_dev *cd, clink_fill_t fill, const void *obj)
+{
+	const struct genlmsghdr *ghdr = nlmsg_data(cb->nlh);
+
+	return build(skb, cd, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+		     NLM_F_MULTI, ghdr->cmd, fill, obj, -1, cb);
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define clink_ops_t genl_split_ops
+#else
+#define clink_ops_t genl_ops
+#endif
+
+static int pre_doit(const struct clink_ops_t *ops, struct sk_buff *skb,
+		    struct genl_info *info)
+{
+	struct clink_dev *cd;
+
+	cd = clink_dev_get(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	if (ops->internal_flags & CLINK_NL_RTNL)
+		rtnl_lock();
+	cd = lock_dev(cd, info->extack);
+	if (IS_ERR(cd)) {
+		if (ops->internal_flags & CLINK_NL_RTNL)
+			rtnl_unlock();
+		return PTR_ERR(cd);
+	}
+	info->user_ptr[0] = cd;
+	return 0;
+}
+
+static void post_doit(const struct clink_ops_t *ops, struct sk_buff *skb,
+		      struct genl_info *info)
+{
+	struct clink_dev *cd = clink_nl_dev(info);
+
+	mutex_unlock(&cd->lock);
+	if (ops->internal_flags & CLINK_NL_RTNL)
+		rtnl_unlock();
+	clink_dev_put(cd);
+}
+
+static int get_dev(struct sk_buff *skb, struct genl_info *info)
+{
+	return clink_nl_reply(info, clink_dev_fill, NULL);
+}
+
+struct dev_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int dump_dev_one(struct clink_dev *cd, void *arg)
+{
+	struct dev_dump *d = arg;
+	int ret = 0;
+
+	mutex_lock(&cd->lock);
+	if (!cd->dead)
+		ret = clink_nl_dump_obj(d->skb, d->cb, cd, clink_dev_fill, NULL);
+	mutex_unlock(&cd->lock);
+	if (!ret)
+		d->cb->args[0]++;
+	return ret;
+}
+
+/* All clink devices of the namespace; cb->args[0] counts those done. */
+static int dump_dev(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dev_dump d = { .skb = skb, .cb = cb };
+	int ret;
+
+	ret = clink_dev_for_each(sock_net(skb->sk), cb->args[0], dump_dev_one,
+				 &d);
+	return clink_nl_dump_ret(skb, ret);
+}
+
+static int set_dev(struct sk_buff *skb, struct genl_info *info)
+{
+	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_dev_cfg cfg;
+	int ret;
+
+	ret = clink_dev_cfg_parse(&cfg, info->attrs, true, info->extack);
+	if (ret)
+		return ret;
+	ret = clink_dev_configure(cd, &cfg, info->extack);
+	if (!ret)
+		clink_nl_notify(cd, CLINK_CMD_SET_DEV, clink_dev_fill, NULL,
+				CLINK_EVENT_CHANGED);
+	return ret;
+}
+
+#define DO(c, fn)	{ .cmd = c, .doit = fn, .flags = GENL_UNS_ADMIN_PERM }
+#define GET(c, d, du)	{ .cmd = c, .doit = d, .dumpit = du }
+
+static const struct genl_ops genl_ops[] = {
+	GET(CLINK_CMD_GET_DEV, get_dev, dump_dev),
+	{ .cmd = CLINK_CMD_SET_DEV, .doit = set_dev,
+	  .flags = GENL_UNS_ADMIN_PERM, .internal_flags = CLINK_NL_RTNL },
+	DO(CLINK_CMD_NEW_VPC, clink_nl_new_vpc),
+	DO(CLINK_CMD_SET_VPC, clink_nl_set_vpc),
+	DO(CLINK_CMD_DEL_VPC, clink_nl_del_vpc),
+	GET(CLINK_CMD_GET_VPC, clink_nl_get_vpc, clink_nl_dump_vpc),
+	DO(CLINK_CMD_NEW_CIDR, clink_nl_new_cidr),
+	DO(CLINK_CMD_DEL_CIDR, clink_nl_del_cidr),
+	DO(CLINK_CMD_NEW_ENDPOINT, clink_nl_new_endpoint),
+	DO(CLINK_CMD_DEL_ENDPOINT, clink_nl_del_endpoint),
+	GET(CLINK_CMD_GET_ENDPOINT, clink_nl_get_endpoint,
+	    clink_nl_dump_endpoint),
+	DO(CLINK_CMD_NEW_ROUTE, clink_nl_new_route),
+	DO(CLINK_CMD_DEL_ROUTE, clink_nl_del_route),
+	GET(CLINK_CMD_GET_ROUTE, NULL, clink_nl_dump_route),
+	DO(CLINK_CMD_NEW_INSTANCE, clink_nl_new_instance),
+	DO(CLINK_CMD_SET_INSTANCE, clink_nl_set_instance),
+	DO(CLINK_CMD_DEL_INSTANCE, clink_nl_del_instance),
+	GET(CLINK_CMD_GET_INSTANCE, clink_nl_get_instance,
+	    clink_nl_dump_instance),
+	DO(CLINK_CMD_NEW_LINK, clink_nl_new_link),
+	DO(CLINK_CMD_DEL_LINK, clink_nl_del_link),
+	GET(CLINK_CMD_GET_LINK, NULL, clink_nl_dump_link),
+	DO(CLINK_CMD_FLUSH_LINKS, clink_nl_flush_links),
+	DO(CLINK_CMD_NEW_ACL, clink_nl_new_acl),
+	DO(CLINK_CMD_DEL_ACL, clink_nl_del_acl),
+	GET(CLINK_CMD_GET_ACL, NULL, clink_nl_dump_acl),
+};
+
+static const struct genl_multicast_group genl_mcgrps[] = {
+	{ .name = CLINK_MCGRP_EVENTS },
+};
+
+static struct genl_family genl_family __ro_after_init = {
+	.name		= CLINK_GENL_NAME,
+	.version	= CLINK_GENL_VERSION,
+	.maxattr	= CLINK_A_MAX,
+	.policy		= clink_policy,
+	.netnsok	= true,
+	.pre_doit	= pre_doit,
+	.post_doit	= post_doit,
+	.ops		= genl_ops,
+	.n_ops		= ARRAY_SIZE(genl_ops),
+	.mcgrps		= genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(genl_mcgrps),
+	.module		= THIS_MODULE,
+};
+
+int __init clink_genl_init(void)
+{
+	return genl_register_family(&genl_family);
+}
+
+void clink_genl_uninit(void)
+{
+	genl_unregister_family(&genl_family);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CLINK_NETLINK_H
+#define _CLINK_NETLINK_H
+
+#include <net/genetlink.h>
+#include "device.h"
+
+int clink_genl_init(void);
+void clink_genl_uninit(void);
+
+/*
+ * An extack message with printf arguments, naming @attr (may be NULL).
+ * Kernels before 6.2 have no message buffer in the extack: there the text
+ * goes to a small ring of static buffers, see clink_errfmt().
+ */
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+#define clink_err(extack, attr, fmt, ...) \
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, ##__VA_ARGS__)
+#else
+const char *clink_errfmt(const char *fmt, ...) __printf(1, 2);
+#define clink_err(extack, attr, fmt, ...) do {				\
+	struct netlink_ext_ack *__ext = (extack);			\
+									\
+	if (__ext) {							\
+		__ext->_msg = clink_errfmt(fmt, ##__VA_ARGS__);		\
+		__ext->bad_attr = (attr);				\
+	}								\
+} while (0)
+#endif
+
+/* Fills the attributes of one object into a message (GET reply, dump, event). */
+typedef int (*clink_fill_t)(struct sk_buff *skb, struct clink_dev *cd,
+			    const void *obj);
+
+/* doit handlers run with the device found, referenced and locked. */
+static inline struct clink_dev *clink_nl_dev(const struct genl_info *info)
+{
+	return info->user_ptr[0];
+}
+
+/* Fails with an extack message when @attr is missing. */
+bool clink_nl_require(struct genl_info *info, int attr);
+/* Copies the id string @attr (required, 1..63 chars) zero padded. */
+int clink_nl_get_id(struct genl_info *info, int attr,
+		    char id[CLINK_ID_MAXLEN]);
+/* Copies an optional string attribute, or @def when absent. */
+void clink_nl_get_str(struct nlattr *nla, char dst[CLINK_ID_MAXLEN],
+		      const char *def);
+
+int clink_nl_reply(struct genl_info *info, clink_fill_t fill,
+		   const void *obj);
+void clink_nl_notify(struct clink_dev *cd, u8 cmd, clink_fill_t fill,
+		     const void *obj, enum clink_event_reason reason);
+bool clink_nl_listening(struct clink_dev *cd);
+
+/*
+ * Dumps: clink_nl_dump_begin() finds and locks the device the request
+ * names (ERR_PTR otherwise) and records its generation for
+ * genl_dump_check_consistent(); clink_nl_dump_obj() returns -EMSGSIZE when
+ * the message is full and the dump must resume at this object.
+ */
+struct clink_dev *clink_nl_dump_begin(struct netlink_callback *cb,
+				      struct nlattr ***attrs);
+void clink_nl_dump_end(struct clink_dev *cd);
+int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct clink_dev *cd, clink_fill_t fill,
+		      const void *obj);
+
+/* What a dumpit returns after clink_nl_dump_end(): ret from the last object. */
+static inline int clink_nl_dump_ret(struct sk_buff *skb, int ret)
+{
+	if (!ret || (ret == -EMSGSIZE && skb->len))
+		return skb->len;
+	return ret;
+}
+
+int clink_nl_put_traffic(struct sk_buff *skb, int attrtype,
+			 struct clink_traffic __percpu *t);
+
+/* Handlers, next to the objects they handle. */
+int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_vpc(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_get_vpc(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_vpc(struct sk_buff *skb, struct netlink_callback *cb);
+int clink_nl_new_cidr(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_cidr(struct sk_buff *skb, struct genl_info *info);
+
+int clink_nl_new_route(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_route(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_route(struct sk_buff *skb, struct netlink_callback *cb);
+
+int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_endpoint(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_get_endpoint(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_endpoint(struct sk_buff *skb, struct netlink_callback *cb);
+
+int clink_nl_new_instance(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_set_instance(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_instance(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_get_instance(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_instance(struct sk_buff *skb, struct netlink_callback *cb);
+int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_link(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb);
+int clink_nl_flush_links(struct sk_buff *skb, struct genl_info *info);
+
+int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_acl(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_acl(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _CLINK_NETLINK_H */

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VPC -> classic: VXLAN frames from the hypervisors are validated, checked
+ * against the VPC's links and ACL, and delivered on the clink device as bare
+ * IPv4. ARP requests for linked classic instances are answered here.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/udp_tunnel.h>
+#include <net/vxlan.h>
+
+#include "receive.h"
+#include "send.h"
+#include "device.h"
+#include "vpc.h"
+#include "instance.h"
+#include "endpoint.h"
+#include "acl.h"
+
+/* Offset of the inner frame from the UDP header. */
+#define INNER_OFF	(VXLAN_HLEN + ETH_HLEN)
+
+static struct ethhdr *inner_eth(struct sk_buff *skb)
+{
+	return (struct ethhdr *)(skb->data + VXLAN_HLEN);
+}
+
+struct arp_eth_ipv4 {
+	struct arphdr hdr;
+	u8 sha[ETH_ALEN];
+	__be32 sip;
+	u8 tha[ETH_ALEN];
+	__be32 tip;
+} __packed;
+
+/*
+ * Answers a VPC VM asking for the MAC of a classic instance linked to its
+ * VPC: the gateway is that instance's next hop, so it answers with its own
+ * MAC, back to the VTEP the request came from. Returns 0 when the request is
+ * used up (a reply sent or dropped), otherwise why the request is dropped.
+ */
+static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
+					struct clink_vpc *vpc,
+					struct sk_buff *skb, __be32 from)
+{
+	const struct arp_eth_ipv4 *req;
+	enum clink_drop_reason reason;
+	struct dst_cache *cache = NULL;
+	struct clink_endpoint *ep;
+	struct arp_eth_ipv4 *rep;
+	struct clink_link *link;
+	struct sk_buff *nskb;
+	u8 dmac[ETH_ALEN];
+
+	if (!pskb_may_pull(skb, INNER_OFF + sizeof(*req)))
+		return CLINK_DROP_MALFORMED;
+	req = (const struct arp_eth_ipv4 *)(skb->data + INNER_OFF);
+	if (req->hdr.ar_hrd != htons(ARPHRD_ETHER) ||
+	    req->hdr.ar_pro != htons(ETH_P_IP) ||
+	    req->hdr.ar_hln != ETH_ALEN || req->hdr.ar_pln != 4)
+		return CLINK_DROP_MALFORMED;
+	if (req->hdr.ar_op != htons(ARPOP_REQUEST))
+		return CLINK_DROP_NOT_LINKED;
+	if (!clink_vpc_in_primary(vpc, req->sip))
+		return CLINK_DROP_SPOOFED_SOURCE;
+	link = clink_link_find_addr(cd, req->tip);
+	if (!link || link->vpc != vpc)
+		return CLINK_DROP_NOT_LINKED;
+
+	nskb = alloc_skb(LL_MAX_HEADER + CLINK_HEADROOM + sizeof(*rep),
+			 GFP_ATOMIC);
+	if (!nskb)
+		return CLINK_DROP_NOMEM;
+	skb_reserve(nskb, LL_MAX_HEADER + CLINK_HEADROOM);
+	skb_reset_network_header(nskb);
+	skb_reset_transport_header(nskb);
+	rep = skb_put(nskb, sizeof(*rep));
+	rep->hdr = req->hdr;
+	rep->hdr.ar_op = htons(ARPOP_REPLY);
+	ether_addr_copy(rep->sha, cd->mac);
+	rep->sip = req->tip;
+	ether_addr_copy(rep->tha, req->sha);
+	rep->tip = req->sip;
+	nskb->protocol = htons(ETH_P_ARP);
+	nskb->dev = cd->dev;
+	ether_addr_copy(dmac, inner_eth(skb)->h_source);
+
+	ep = clink_endpoint_find(cd, vpc, req->sip);
+	if (ep) {
+		struct clink_vtep *vtep = rcu_dereference(ep->vtep);
+
+		if (vtep && vtep->addr == from)
+			cache = &vtep->dst_cache;
+	}
+
+	reason = clink_encap_xmit(cd, nskb, vpc->vni, dmac, from, cache);
+	if (reason)
+		clink_drop(cd, nskb, reason, false);
+	return 0;
+}
+
+int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+{
+	enum clink_drop_reason reason;
+	const struct vxlanhdr *vxh;
+	struct clink_link *link;
+	struct clink_vpc *vpc;
+	struct clink_flow fl;
+	struct clink_dev *cd;
+	__be32 from;
+	unsigned int len;
+	u8 otos;
+
+	cd = rcu_dereference_sk_user_data(sk);
+	if (unlikely(!cd)) {
+		kfree_skb(skb);
+		return 0;
+	}
+
+	if (!pskb_may_pull(skb, INNER_OFF)) {
+		reason = CLINK_DROP_MALFORMED;
+		goto drop;
+	}
+	vxh = vxlan_hdr(skb);
+	if (vxh->vx_flags != VXLAN_HF_VNI || (vxh->vx_vni & ~VXLAN_VNI_MASK)) {
+		reason = CLINK_DROP_MALFORMED;
+		goto drop;
+	}
+	vpc = clink_vpc_find_vni(cd, be32_to_cpu(vxlan_vni(vxh->vx_vni)));
+	if (!vpc) {
+		reason = CLINK_DROP_UNKNOWN_VNI;
+		goto drop;
+	}
+	from = ip_hdr(skb)->saddr;
+	otos = ip_hdr(skb)->tos;
+
+	switch (inner_eth(skb)->h_proto) {
+	case htons(ETH_P_IP):
+		break;
+	case htons(ETH_P_ARP):
+		reason = arp_proxy(cd, vpc, skb, from);
+		if (reason)
+			goto drop;
+		consume_skb(skb);
+		return 0;
+	default:
+		reason = CLINK_DROP_NOT_IPV4;
+		goto drop;
+	}
+
+	if (!clink_flow_parse(skb, INNER_OFF, &fl)) {
+		reason = CLINK_DROP_MALFORMED;
+		goto drop;
+	}
+	if (!clink_vpc_in_primary(vpc, fl.saddr)) {
+		reason = CLINK_DROP_SPOOFED_SOURCE;
+		goto drop;
+	}
+	link = clink_link_find_addr(cd, fl.daddr);
+	if (!link || link->vpc != vpc) {
+		reason = CLINK_DROP_NOT_LINKED;
+		goto drop;
+	}
+	if (!clink_acl_allow(vpc, CLINK_ACL_TO_CLASSIC, &fl)) {
+		reason = CLINK_DROP_ACL_DENY;
+		goto drop;
+	}
+
+	if (iptunnel_pull_header(skb, INNER_OFF, htons(ETH_P_IP),
+				 !net_eq(sock_net(sk), dev_net(cd->dev)))) {
+		reason = CLINK_DROP_NOMEM;
+		goto drop;
+	}
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb->mac_len = 0;
+	skb->dev = cd->dev;
+	if (INET_ECN_decapsulate(skb, otos, ip_hdr(skb)->tos) > 1) {
+		reason = CLINK_DROP_MALFORMED;
+		goto drop;
+	}
+
+	len = skb->len;
+	if (unlikely(gro_cells_receive(&cd->gro_cells, skb) != NET_RX_SUCCESS))
+		return 0;
+	dev_sw_netstats_rx_add(cd->dev, len);
+	clink_traffic_add(cd->traffic, CLINK_DIR_TO_CLASSIC, len);
+	clink_traffic_add(vpc->traffic, CLINK_DIR_TO_CLASSIC, len);
+	clink_traffic_add(link->traffic, CLINK_DIR_TO_CLASSIC, len);
+	return 0;
+
+drop:
+	clink_drop(cd, skb, reason, true);
+	return 0;
+}

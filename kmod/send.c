@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classic -> VPC: a packet routed into the clink device is checked against
+ * the link of its source and the VPC's routes and ACL, then encapsulated in
+ * VXLAN to the hypervisor of its destination.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/version.h>
+#include <net/icmp.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+#include <net/udp.h>
+#include <net/udp_tunnel.h>
+#include <net/vxlan.h>
+
+#include "send.h"
+#include "device.h"
+#include "vpc.h"
+#include "instance.h"
+#include "endpoint.h"
+#include "acl.h"
+
+static const u8 skb_reasons[__CLINK_DROP_MAX] = {
+	[CLINK_DROP_UNSPEC]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_NO_LINK]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_SECONDARY_CIDR]	= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_NO_TRANSIT]		= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_ACL_DENY]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_NO_ENDPOINT]	= SKB_DROP_REASON_NEIGH_FAILED,
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	[CLINK_DROP_UNKNOWN_VNI]	= SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND,
+	[CLINK_DROP_MALFORMED]		= SKB_DROP_REASON_VXLAN_INVALID_HDR,
+#else
+	[CLINK_DROP_UNKNOWN_VNI]	= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_MALFORMED]		= SKB_DROP_REASON_HDR_TRUNC,
+#endif
+	[CLINK_DROP_NOT_LINKED]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_SPOOFED_SOURCE]	= SKB_DROP_REASON_IP_RPFILTER,
+	[CLINK_DROP_NOT_IPV4]		= SKB_DROP_REASON_UNHANDLED_PROTO,
+	[CLINK_DROP_MTU]		= SKB_DROP_REASON_PKT_TOO_BIG,
+	[CLINK_DROP_NO_ROUTE]		= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_TTL]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_NOMEM]		= SKB_DROP_REASON_NOMEM,
+};
+
+void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
+		enum clink_drop_reason reason, bool rx)
+{
+	if (reason >= __CLINK_DROP_MAX)
+		reason = CLINK_DROP_UNSPEC;
+	clink_drop_count(cd, reason);
+	if (rx)
+		DEV_STATS_INC(cd->dev, rx_dropped);
+	else
+		DEV_STATS_INC(cd->dev, tx_dropped);
+	kfree_skb_reason(skb, skb_reasons[reason]);
+}
+
+bool clink_flow_parse(struct sk_buff *skb, unsigned int nhoff,
+		      struct clink_flow *fl)
+{
+	const struct iphdr *iph;
+	unsigned int ihl, len;
+
+	if (!pskb_may_pull(skb, nhoff + sizeof(*iph)))
+		return false;
+	iph = (const struct iphdr *)(skb->data + nhoff);
+	ihl = iph->ihl * 4;
+	if (iph->version != 4 || ihl < sizeof(*iph))
+		return false;
+	if (!pskb_may_pull(skb, nhoff + ihl))
+		return false;
+	iph = (const struct iphdr *)(skb->data + nhoff);
+	len = ntohs(iph->tot_len);
+	if (len < ihl || len > skb->len - nhoff ||
+	    ip_fast_csum((const u8 *)iph, iph->ihl))
+		return false;
+
+	fl->saddr = iph->saddr;
+	fl->daddr = iph->daddr;
+	fl->proto = iph->protocol;
+	fl->sport = 0;
+	fl->dport = 0;
+	if ((fl->proto == IPPROTO_TCP || fl->proto == IPPROTO_UDP) &&
+	    !(iph->frag_off & htons(IP_OFFSET))) {
+		__be16 _ports[2];
+		const __be16 *ports;
+
+		ports = skb_header_pointer(skb, nhoff + ihl, sizeof(_ports),
+					   _ports);
+		if (!ports)
+			return false;
+		fl->sport = ports[0];
+		fl->dport = ports[1];
+	}
+	return true;
+}
+
+static struct rtable *vtep_route(struct clink_dev *cd, struct net *net,
+				 __be32 vtep, struct dst_cache *cache,
+				 __be32 *saddr)
+{
+	struct flowi4 fl4 = {
+		.daddr = vtep,
+		.saddr = READ_ONCE(cd->local),
+		.flowi4_proto = IPPROTO_UDP,
+		.fl4_dport = READ_ONCE(cd->port),
+	};
+	struct rtable *rt;
+
+	if (cache) {
+		rt = dst_cache_get_ip4(cache, saddr);
+		if (rt)
+			return rt;
+	}
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	/* A VTEP routed back into the device would loop forever. */
+	if (rt->dst.dev == cd->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	if (cache)
+		dst_cache_set_ip4(cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/*
+ * Path MTU: an inner packet with DF that does not fit the underlay after
+ * encapsulation is answered with frag-needed; without DF the outer packet
+ * is fragmented instead.
+ */
+static bool too_big(struct sk_buff *skb, struct rtable *rt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	int mtu = dst_mtu(&rt->dst) - CLINK_HEADROOM;
+
+	if (!(iph->frag_off & htons(IP_DF)))
+		return false;
+	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+			      skb->len <= mtu)
+		return false;
+
+	mtu = max(mtu, IPV4_MIN_MTU);
+	skb_dst_update_pmtu_no_confirm(skb, mtu);
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return true;
+}
+
+enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
+					struct sk_buff *skb, u32 vni,
+					const u8 *dmac, __be32 vtep,
+					struct dst_cache *cache)
+{
+	struct net *net = dev_net(cd->dev);
+	bool ip = skb->protocol == htons(ETH_P_IP);
+	__be16 sport, df = 0;
+	struct vxlanhdr *vxh;
+	struct socket *sock;
+	struct ethhdr *eth;
+	struct rtable *rt;
+	__be32 saddr = 0;
+	u8 tos = 0;
+
+	sock = rcu_dereference(cd->sock);
+	if (unlikely(!sock))
+		return CLINK_DROP_NO_ROUTE;
+
+	rt = vtep_route(cd, sock_net(sock->sk), vtep, cache, &saddr);
+	if (IS_ERR(rt))
+		return CLINK_DROP_NO_ROUTE;
+
+	if (ip) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		if (too_big(skb, rt)) {
+			ip_rt_put(rt);
+			return CLINK_DROP_MTU;
+		}
+		tos = ip_tunnel_ecn_encap(ip_tunnel_get_dsfield(iph, skb),
+					  iph, skb);
+		df = iph->frag_off & htons(IP_DF);
+	}
+	sport = udp_flow_src_port(net, skb, 0, 0, false);
+
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			      rt->dst.header_len + CLINK_HEADROOM))
+		goto err_nomem;
+
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, dmac);
+	ether_addr_copy(eth->h_source, cd->mac);
+	eth->h_proto = skb->protocol;
+
+	/* Inner headers are recorded here, so mac_header must be set first. */
+	if (iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL))
+		goto err_nomem;
+
+	vxh = __skb_push(skb, sizeof(*vxh));
+	vxh->vx_flags = VXLAN_HF_VNI;
+	vxh->vx_vni = vxlan_vni_field(cpu_to_be32(vni));
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+
+	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, vtep, tos,
+			    ip4_dst_hoplimit(&rt->dst), df, sport,
+			    READ_ONCE(cd->port),
+			    !net_eq(net, sock_net(sock->sk)), true);
+	return 0;
+
+err_nomem:
+	ip_rt_put(rt);
+	return CLINK_DROP_NOMEM;
+}
+
+netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct clink_dev *cd = netdev_priv(dev);
+	enum clink_drop_reason reason;
+	struct clink_endpoint *ep;
+	struct clink_vtep *vtep;
+	struct clink_link *link;
+	struct clink_vpc *vpc;
+	struct clink_flow fl;
+	unsigned int len;
+
+	rcu_read_lock();
+
+	if (skb->protocol != htons(ETH_P_IP)) {
+		reason = CLINK_DROP_NOT_IPV4;
+		goto drop;
+	}
+	skb_reset_network_header(skb);
+	if (!clink_flow_parse(skb, 0, &fl)) {
+		reason = CLINK_DROP_MALFORMED;
+		goto drop;
+	}
+
+	link = clink_link_find_addr(cd, fl.saddr);
+	if (!link) {
+		reason = CLINK_DROP_NO_LINK;
+		goto drop;
+	}
+	vpc = link->vpc;
+
+	reason = clink_vpc_route_check(vpc, fl.daddr);
+	if (reason)
+		goto drop;
+
+	if (!clink_acl_allow(vpc, CLINK_ACL_TO_VPC, &fl)) {
+		reason = CLINK_DROP_ACL_DENY;
+		goto drop;
+	}
+
+	ep = clink_endpoint_find(cd, vpc, fl.daddr);
+	vtep = ep ? rcu_dereference(ep->vtep) : NULL;
+	if (!vtep) {
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+		reason = CLINK_DROP_NO_ENDPOINT;
+		goto drop;
+	}
+
+	len = skb->len;
+	reason = clink_encap_xmit(cd, skb, vpc->vni, ep->mac, vtep->addr,
+				  &vtep->dst_cache);
+	if (reason)
+		goto drop;
+
+	/* dev tx stats are counted by iptunnel_xmit() on skb->dev. */
+	clink_traffic_add(cd->traffic, CLINK_DIR_TO_VPC, len);
+	clink_traffic_add(vpc->traffic, CLINK_DIR_TO_VPC, len);
+	clink_traffic_add(link->traffic, CLINK_DIR_TO_VPC, len);
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	clink_drop(cd, skb, reason, false);
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clinkctl: configure clink ClassicLink gateways, iproute2 style.
+ *
+ *	clinkctl [OPTIONS] OBJECT COMMAND [ARGS]
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "clinkctl.h"
+
+#ifndef CLINKCTL_VERSION
+#define CLINKCTL_VERSION "0.1"
+#endif
+
+struct clinkctl_opts opts;
+const char *cur_dev;
+
+static const char main_usage[] =
+"Usage: clinkctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+"       clinkctl [ -force ] -batch FILENAME\n"
+"where  OBJECT := { dev | vpc | endpoint | route | instance | link | acl |\n"
+"                   monitor | save }\n"
+"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
+"                    -b[atch] FILE | -force | -V[ersion] | -h[elp] }\n"
+"Every command takes \"dev NAME\" to pick the clink device; without it the\n"
+"kernel uses the namespace's only one. \"clinkctl OBJECT help\" says more.\n";
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs(main_usage, stdout);
+	return 0;
+}
+
+static const struct cmd objects[] = {
+	{ "dev", do_dev },
+	{ "vpc", do_vpc },
+	{ "endpoint", do_endpoint },
+	{ "route", do_route },
+	{ "instance", do_instance },
+	{ "link", do_link },
+	{ "acl", do_acl },
+	{ "monitor", do_monitor },
+	{ "save", do_save },
+	{ "help", do_help },
+	{ NULL, NULL }
+};
+
+int usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (usage)
+		fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc == 0)
+		return cmds[0].fn(0, argv);
+	if (matches(argv[0], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (c = cmds; c->name; c++)
+		if (matches(argv[0], c->name))
+			return c->fn(argc - 1, argv + 1);
+	return usage_error(usage, "unknown command \"%s\"", argv[0]);
+}
+
+int clinkctl_dispatch(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	cur_dev = NULL;
+	for (c = objects; c->name; c++)
+		if (matches(argv[0], c->name))
+			return c->fn(argc - 1, argv + 1);
+	return usage_error(main_usage, "unknown object \"%s\"", argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *batch = NULL, *netns = NULL;
+	int ret;
+
+	while (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
+		const char *opt = argv[1] + 1;
+
+		if (opt[0] == '-')
+			opt++;
+		if (matches(opt, "json")) {
+			opts.json = true;
+		} else if (matches(opt, "pretty")) {
+			opts.pretty = true;
+		} else if (matches(opt, "statistics") || matches(opt, "stats")) {
+			opts.stats++;
+		} else if (matches(opt, "netns") || matches(opt, "batch")) {
+			if (argc < 3)
+				return usage_error(main_usage, "option \"%s\" needs an argument",
+						   argv[1]);
+			if (opt[0] == 'n')
+				netns = argv[2];
+			else
+				batch = argv[2];
+			argc--;
+			argv++;
+		} else if (matches(opt, "force")) {
+			opts.force = true;
+		} else if (matches(opt, "Version") || matches(opt, "version")) {
+			printf("clinkctl %s\n", CLINKCTL_VERSION);
+			return 0;
+		} else if (matches(opt, "help")) {
+			fputs(main_usage, stdout);
+			return 0;
+		} else {
+			return usage_error(main_usage, "unknown option \"%s\"", argv[1]);
+		}
+		argc--;
+		argv++;
+	}
+
+	json_setup(stdout, opts.json, opts.pretty);
+	if (netns && netns_switch(netns))
+		return EXIT_RUNTIME;
+
+	if (batch) {
+		if (argc > 1)
+			return usage_error(main_usage, "-batch takes no command (got \"%s\")",
+					   argv[1]);
+		ret = run_batch(batch, opts.force);
+	} else if (argc < 2) {
+		return usage_error(main_usage, "no object given");
+	} else {
+		ret = clinkctl_dispatch(argc - 1, argv + 1);
+	}
+	if (fflush(stdout) && !ret) {
+		perror("clinkctl: stdout");
+		ret = EXIT_RUNTIME;
+	}
+	return ret;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CLINKCTL_H
+#define _CLINKCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "netlink.h"
+#include "utils.h"
+
+/* Exit codes: see EXIT STATUS in clinkctl.8. */
+#define EXIT_RUNTIME	1	/* the kernel refused, or a system call failed */
+#define EXIT_USAGE	255	/* the command line could not be parsed */
+
+struct clinkctl_opts {
+	bool json, pretty, force;
+	int stats;
+};
+extern struct clinkctl_opts opts;
+
+/* "dev NAME" of the command being run, NULL: the kernel picks */
+extern const char *cur_dev;
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/*
+ * Runs the entry of @cmds that argv[0] abbreviates ("help" prints @usage);
+ * with no argument, the first entry (show).
+ */
+int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv);
+
+/* Prints "Error: ..." and @usage to stderr; returns EXIT_USAGE. */
+__attribute__((format(printf, 2, 3)))
+int usage_error(const char *usage, const char *fmt, ...);
+
+/* Step to the value of a keyword; USAGE is the calling file's usage text. */
+#define NEXT_ARG()							\
+	do {								\
+		argv++;							\
+		if (--argc <= 0)					\
+			return usage_error(USAGE, "\"%s\" needs an argument", \
+					   argv[-1]);			\
+	} while (0)
+
+#define INVALID(what) \
+	usage_error(USAGE, "invalid %s \"%s\"", what, *argv)
+
+int do_dev(int argc, char **argv);
+int do_vpc(int argc, char **argv);
+int do_endpoint(int argc, char **argv);
+int do_route(int argc, char **argv);
+int do_instance(int argc, char **argv);
+int do_link(int argc, char **argv);
+int do_acl(int argc, char **argv);
+int do_monitor(int argc, char **argv);
+int do_save(int argc, char **argv);
+
+/*
+ * Printers of one object's attributes, shared by show, monitor and save.
+ * They print the fields only: the caller opens the JSON object and ends
+ * the text line.
+ */
+void dev_print(clink_tb_t tb);
+void vpc_print(clink_tb_t tb);
+void endpoint_print(clink_tb_t tb);
+void route_print(clink_tb_t tb, bool with_vpc);
+void instance_print(clink_tb_t tb);
+void link_print(clink_tb_t tb, bool with_addr);
+void acl_print(clink_tb_t tb, bool with_vpc);
+
+/* With -s: the indented counters line, or "stats" in JSON. */
+void print_traffic(const struct nlattr *nest);
+/* A prefix list: text " KEYWORD a,b" ("none" when empty), JSON array. */
+void print_prefix_list(const char *key, const char *keyword,
+		       const struct nlattr *nest);
+void print_prefix(const char *key, const char *fmt, const struct nlattr *nest);
+void print_addr(const char *key, const char *fmt, const struct nlattr *a);
+
+const char *nexthop_name(unsigned int nh);
+const char *route_type_name(unsigned int type);
+const char *acl_dir_name(unsigned int dir);
+const char *acl_action_name(unsigned int action);
+const char *event_reason_name(unsigned int reason);
+const char *drop_reason_name(unsigned int reason);
+
+#endif /* _CLINKCTL_H */

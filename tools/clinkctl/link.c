@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/* clinkctl link: ClassicLink links between classic instances and VPCs. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clinkctl.h"
+
+#define USAGE link_usage
+static const char link_usage[] =
+"Usage: clinkctl link add INSTANCE vpc VPC [ dev NAME ]\n"
+"       clinkctl link del INSTANCE [ dev NAME ]\n"
+"       clinkctl link flush vpc VPC [ dev NAME ]\n"
+"       clinkctl link show [ vpc VPC ] [ ip ADDR ] [ dev NAME ]\n";
+
+struct link_args {
+	const char *inst, *vpc;
+	bool has_ip;
+	struct in_addr ip;
+};
+
+static int parse_link(int argc, char **argv, struct link_args *a,
+		      bool want_inst, bool want_ip)
+{
+	if (want_inst && argc > 0 && strcmp(*argv, "dev")) {
+		a->inst = *argv;
+		argc--;
+		argv++;
+	}
+	for (; argc > 0; argc--, argv++) {
+		if (matches(*argv, "vpc")) {
+			NEXT_ARG();
+			a->vpc = *argv;
+		} else if (want_ip && matches(*argv, "ip")) {
+			NEXT_ARG();
+			if (parse_addr(*argv, &a->ip))
+				return INVALID("address");
+			a->has_ip = true;
+		} else if (matches(*argv, "dev")) {
+			NEXT_ARG();
+			cur_dev = *argv;
+		} else {
+			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
+		}
+	}
+	return 0;
+}
+
+static int link_add(int argc, char **argv)
+{
+	struct link_args a = { 0 };
+	struct nlmsghdr *nlh;
+	int ret = parse_link(argc, argv, &a, true, false);
+
+	if (ret)
+		return ret;
+	if (!a.inst || !a.vpc)
+		return usage_error(USAGE, "INSTANCE and vpc VPC are required");
+	nlh = genl_msg(CLINK_CMD_NEW_LINK, NLM_F_CREATE | NLM_F_EXCL, cur_dev);
+	if (!nlh)
+		return EXIT_RUNTIME;
+	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.inst);
+	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	return genl_talk(nlh, NULL, NULL);
+}
+
+static int link_del(int argc, char **argv)
+{
+	struct link_args a = { 0 };
+	struct nlmsghdr *nlh;
+	int ret = parse_link(argc, argv, &a, true, false);
+
+	if (ret)
+		return ret;
+	if (!a.inst)
+		return usage_error(USAGE, "INSTANCE is required");
+	nlh = genl_msg(CLINK_CMD_DEL_LINK, 0, cur_dev);
+	if (!nlh)
+		return EXIT_RUNTIME;
+	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.inst);
+	if (a.vpc)
+		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	return genl_talk(nlh, NULL, NULL);
+}
+
+static int link_flush(int argc, char **argv)
+{
+	struct link_args a = { 0 };
+	struct nlmsghdr *nlh;
+	int ret = parse_link(argc, argv, &a, false, false);
+
+	if (ret)
+		return ret;
+	if (!a.vpc)
+		return usage_error(USAGE, "vpc VPC is required");
+	nlh = genl_msg(CLINK_CMD_FLUSH_LINKS, 0, cur_dev);
+	if (!nlh)
+		return EXIT_RUNTIME;
+	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	return genl_talk(nlh, NULL, NULL);
+}
+
+/* "i-1 10.1.0.5 vpc vpc-a" (the address left out in events) */
+void link_print(clink_tb_t tb, bool with_addr)
+{
+	if (tb[CLINK_A_INST_ID])
+		print_string("instance", "%s", mnl_attr_get_str(tb[CLINK_A_INST_ID]));
+	print_addr("ip", with_addr ? " %s" : NULL, tb[CLINK_A_INST_ADDR]);
+	if (tb[CLINK_A_VPC_ID])
+		print_string("vpc", " vpc %s", mnl_attr_get_str(tb[CLINK_A_VPC_ID]));
+}
+
+static int link_show_cb(const struct nlmsghdr *nlh, void *data)
+{
+	clink_tb_t tb;
+
+	(void)data;
+	genl_parse(nlh, tb);
+	open_json_object(NULL);
+	link_print(tb, true);
+	print_traffic(tb[CLINK_A_STATS]);
+	print_text("\n");
+	close_json_object();
+	return MNL_CB_OK;
+}
+
+static int link_show(int argc, char **argv)
+{
+	struct link_args a = { 0 };
+	struct nlmsghdr *nlh;
+	int ret = parse_link(argc, argv, &a, false, true);
+
+	if (ret)
+		return ret;
+	nlh = genl_msg(CLINK_CMD_GET_LINK, NLM_F_DUMP, cur_dev);
+	if (!nlh)
+		return EXIT_RUNTIME;
+	if (a.vpc)
+		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	if (a.has_ip)
+		mnl_attr_put(nlh, CLINK_A_INST_ADDR, 4, &a.ip);
+	open_json_array(NULL);
+	ret = genl_talk(nlh, link_show_cb, NULL);
+	close_json_array();
+	return ret;
+}
+
+static const struct cmd link_cmds[] = {
+	{ "show", link_show },
+	{ "list", link_show },
+	{ "ls", link_show },
+	{ "add", link_add },
+	{ "del", link_del },
+	{ "delete", link_del },
+	{ "flush", link_flush },
+	{ NULL, NULL }
+};
+
+int do_link(int argc, char **argv)
+{
+	return run_cmd(link_cmds, USAGE, argc, argv);
+}

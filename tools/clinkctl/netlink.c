@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netlink transport: owns the generic netlink socket (the "clink"
+ * family, resolved once per process however many commands a batch runs)
+ * and the rtnetlink socket (dev add/set/del), sends one request at a time
+ * and reads until its ack or the end of its dump, streaming every reply
+ * to a callback, and turns extended acks into "Error: <message>".
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "netlink.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+static struct mnl_socket *genl_sock, *rtnl_sock;
+static uint16_t family_id;
+static uint32_t events_group;
+static uint32_t seq;
+static bool family_missing;
+
+static char req_buf[8192];
+/* kernel dumps fill at most 32 KiB per message batch */
+static char rx_buf[65536];
+
+unsigned int nl_dumps_interrupted;
+
+int netns_switch(const char *name)
+{
+	char path[256];
+	int fd;
+
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "Error: cannot open network namespace \"%s\": %s\n",
+			name, strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "Error: failed to enter network namespace \"%s\": %s\n",
+			name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static struct mnl_socket *open_socket(int bus)
+{
+	struct mnl_socket *sock = mnl_socket_open(bus);
+	int one = 1;
+
+	if (!sock) {
+		fprintf(stderr, "Error: cannot open netlink socket: %s\n",
+			strerror(errno));
+		return NULL;
+	}
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		fprintf(stderr, "Error: cannot bind netlink socket: %s\n",
+			strerror(errno));
+		mnl_socket_close(sock);
+		return NULL;
+	}
+	/* best effort: older kernels simply send no extended acks */
+	mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (!seq)
+		seq = (uint32_t)time(NULL);
+	return sock;
+}
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* The extack message after the header at @offset of the payload, or NULL. */
+static const char *extack_msg(const struct nlmsghdr *nlh, size_t offset)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (mnl_nlmsg_get_payload_len(nlh) < offset)
+		return NULL;
+	mnl_attr_parse(nlh, (unsigned int)offset, extack_attr_cb, tb);
+	return tb[NLMSGERR_ATTR_MSG] ?
+	       mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]) : NULL;
+}
+
+static void report(const char *msg, int err)
+{
+	fflush(stdout);
+	if (msg && *msg)
+		fprintf(stderr, "Error: %s\n", msg);
+	else
+		fprintf(stderr, "Error: %s\n", strerror(err));
+}
+
+/*
+ * 0: acked or dump done; -errno: the kernel refused (reported unless
+ * @quiet); -EIO: the socket failed (reported); 1: a callback failed.
+ */
+static int talk(struct mnl_socket *sock, struct nlmsghdr *nlh, nl_cb_t cb,
+		void *data, bool quiet)
+{
+	uint32_t portid = mnl_socket_get_portid(sock);
+	bool cb_failed = false, intr = false;
+
+	nlh->nlmsg_seq = ++seq;
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
+		report(NULL, errno);
+		return -EIO;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(sock, rx_buf, sizeof(rx_buf));
+		const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			report(NULL, errno);
+			return -EIO;
+		}
+		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			const struct nlmsgerr *e;
+			const char *msg;
+			size_t off;
+			int err;
+
+			if (h->nlmsg_seq != seq || h->nlmsg_pid != portid)
+				continue;
+			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = true;
+			switch (h->nlmsg_type) {
+			case NLMSG_NOOP:
+			case NLMSG_OVERRUN:
+				continue;
+			case NLMSG_ERROR:
+				if (mnl_nlmsg_get_payload_len(h) < sizeof(*e)) {
+					report("truncated netlink error", 0);
+					return -EIO;
+				}
+				e = mnl_nlmsg_get_payload(h);
+				off = sizeof(*e);
+				if (!(h->nlmsg_flags & NLM_F_CAPPED))
+					off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+				msg = extack_msg(h, off);
+				if (e->error) {
+					if (!quiet)
+						report(msg, -e->error);
+					return e->error;
+				}
+				if (msg && *msg) {
+					fflush(stdout);
+					fprintf(stderr, "Warning: %s\n", msg);
+				}
+				return cb_failed ? 1 : 0;
+			case NLMSG_DONE:
+				if (mnl_nlmsg_get_payload_len(h) >= sizeof(int)) {
+					err = *(const int *)mnl_nlmsg_get_payload(h);
+					if (err < 0) {
+						if (!quiet)
+							report(extack_msg(h, sizeof(int)), -err);
+						return err;
+					}
+				}
+				if (intr) {
+					nl_dumps_interrupted++;
+					fflush(stdout);
+					fprintf(stderr, "Warning: the dump was interrupted by a concurrent change and may be inconsistent; run it again\n");
+				}
+				return cb_failed ? 1 : 0;
+			default:
+				if (cb && !cb_failed && cb(h, data) != MNL_CB_OK)
+					cb_failed = true;
+			}
+		}
+	}
+}
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type <= CTRL_ATTR_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+	const struct nlattr *grp;
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, tb);
+	if (tb[CTRL_ATTR_FAMILY_ID] &&
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) == 0)
+		family_id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (!tb[CTRL_ATTR_MCAST_GROUPS])
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(grp, tb[CTRL_ATTR_MCAST_GROUPS]) {
+		const struct nlattr *g[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+		const struct nlattr *a;
+
+		mnl_attr_for_each_nested(a, grp)
+			if (mnl_attr_get_type(a) <= CTRL_ATTR_MCAST_GRP_MAX)
+				g[mnl_attr_get_type(a)] = a;
+		if (g[CTRL_ATTR_MCAST_GRP_NAME] && g[CTRL_ATTR_MCAST_GRP_ID] &&
+		    mnl_attr_validate(g[CTRL_ATTR_MCAST_GRP_NAME], MNL_TYPE_NUL_STRING) == 0 &&
+		    mnl_attr_validate(g[CTRL_ATTR_MCAST_GRP_ID], MNL_TYPE_U32) == 0 &&
+		    !strcmp(mnl_attr_get_str(g[CTRL_ATTR_MCAST_GRP_NAME]), CLINK_MCGRP_EVENTS))
+			events_group = mnl_attr_get_u32(g[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return MNL_CB_OK;
+}
+
+/* Open the socket and look the family up, once per process. */
+static int genl_resolve(void)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	int err;
+
+	if (family_id)
+		return 0;
+	if (family_missing)
+		goto missing;
+	if (!genl_sock) {
+		genl_sock = open_socket(NETLINK_GENERIC);
+		if (!genl_sock)
+			return -1;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, CLINK_GENL_NAME);
+	err = talk(genl_sock, nlh, family_cb, NULL, true);
+	if (err == -EIO)
+		return -1;
+	if (err == 0 && family_id)
+		return 0;
+	family_missing = true;
+missing:
+	fflush(stdout);
+	fprintf(stderr, "Error: generic netlink family \"%s\" not found (is the clink module loaded?)\n",
+		CLINK_GENL_NAME);
+	return -1;
+}
+
+struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	if (genl_resolve())
+		return NULL;
+	nlh = mnl_nlmsg_put_header(req_buf);
+	nlh->nlmsg_type = family_id;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = CLINK_GENL_VERSION;
+	if (ifname)
+		mnl_attr_put_strz(nlh, CLINK_A_IFNAME, ifname);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (!rtnl_sock) {
+		rtnl_sock = open_socket(NETLINK_ROUTE);
+		if (!rtnl_sock)
+			return NULL;
+	}
+	nlh = mnl_nlmsg_put_header(req_buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	return nlh;
+}
+
+static bool is_dump(const struct nlmsghdr *nlh)
+{
+	return (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+}
+
+int genl_talk(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
+{
+	if (!is_dump(nlh))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	return talk(genl_sock, nlh, cb, data, false) ? 1 : 0;
+}
+
+int rtnl_talk(struct nlmsghdr *nlh)
+{
+	return talk(rtnl_sock, nlh, NULL, NULL, false) ? 1 : 0;
+}
+
+int genl_monitor(nl_cb_t cb, void *data)
+{
+	int grp, rcvbuf = 4 << 20;
+
+	if (genl_resolve())
+		return 1;
+	if (!events_group) {
+		fprintf(stderr, "Error: the clink family has no \"%s\" group\n",
+			CLINK_MCGRP_EVENTS);
+		return 1;
+	}
+	grp = (int)events_group;
+	if (mnl_socket_setsockopt(genl_sock, NETLINK_ADD_MEMBERSHIP, &grp,
+				  sizeof(grp)) < 0) {
+		report(NULL, errno);
+		return 1;
+	}
+	/* a burst of changes must not overrun us; FORCE needs CAP_NET_ADMIN */
+	if (setsockopt(mnl_socket_get_fd(genl_sock), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(mnl_socket_get_fd(genl_sock), SOL_SOCKET, SO_RCVBUF,
+			   &rcvbuf, sizeof(rcvbuf));
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(genl_sock, rx_buf, sizeof(rx_buf));
+		const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				fflush(stdout);
+				fprintf(stderr, "Warning: events were lost (receive buffer overrun)\n");
+				continue;
+			}
+			report(NULL, errno);
+			return 1;
+		}
+		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			if (h->nlmsg_type != family_id)
+				continue;
+			if (cb(h, data) != MNL_CB_OK)
+				return 1;
+		}
+	}
+}
+
+/* What each attribute must look like; anything else is ignored. */
+enum { T_NONE, T_U8, T_U16, T_U32, T_U64, T_STR, T_ADDR, T_MAC, T_NEST };
+
+static const uint8_t attr_kind[CLINK_A_MAX + 1] = {
+	[CLINK_A_IFINDEX] = T_U32,
+	[CLINK_A_IFNAME] = T_STR,
+	[CLINK_A_DEV_VERSION] = T_STR,
+	[CLINK_A_DEV_LOCAL] = T_ADDR,
+	[CLINK_A_DEV_PORT] = T_U16,
+	[CLINK_A_DEV_REGION] = T_STR,
+	[CLINK_A_DEV_MAC] = T_MAC,
+	[CLINK_A_DEV_MAX_LINKS_PER_VPC] = T_U32,
+	[CLINK_A_DEV_MAX_VPCS] = T_U32,
+	[CLINK_A_DEV_MAX_INSTANCES] = T_U32,
+	[CLINK_A_DEV_MAX_LINKS] = T_U32,
+	[CLINK_A_DEV_MAX_ENDPOINTS] = T_U32,
+	[CLINK_A_DEV_CLASSIC_SPACE] = T_NEST,
+	[CLINK_A_DEV_VPC_ELIGIBLE] = T_NEST,
+	[CLINK_A_DEV_N_VPCS] = T_U32,
+	[CLINK_A_DEV_N_INSTANCES] = T_U32,
+	[CLINK_A_DEV_N_LINKS] = T_U32,
+	[CLINK_A_DEV_N_ENDPOINTS] = T_U32,
+	[CLINK_A_DEV_GENERATION] = T_U32,
+	[CLINK_A_VPC_ID] = T_STR,
+	[CLINK_A_VPC_VNI] = T_U32,
+	[CLINK_A_VPC_CIDR] = T_NEST,
+	[CLINK_A_VPC_SECONDARY] = T_NEST,
+	[CLINK_A_VPC_REGION] = T_STR,
+	[CLINK_A_VPC_ACCOUNT] = T_STR,
+	[CLINK_A_VPC_CLASSICLINK] = T_U8,
+	[CLINK_A_VPC_N_LINKS] = T_U32,
+	[CLINK_A_VPC_N_ENDPOINTS] = T_U32,
+	[CLINK_A_VPC_N_ROUTES] = T_U32,
+	[CLINK_A_VPC_N_ACLS] = T_U32,
+	[CLINK_A_EP_ADDR] = T_ADDR,
+	[CLINK_A_EP_VTEP] = T_ADDR,
+	[CLINK_A_EP_MAC] = T_MAC,
+	[CLINK_A_ROUTE_DST] = T_NEST,
+	[CLINK_A_ROUTE_TYPE] = T_U8,
+	[CLINK_A_ROUTE_NEXTHOP] = T_U8,
+	[CLINK_A_INST_ID] = T_STR,
+	[CLINK_A_INST_ADDR] = T_ADDR,
+	[CLINK_A_INST_REGION] = T_STR,
+	[CLINK_A_INST_ACCOUNT] = T_STR,
+	[CLINK_A_ACL_PRIO] = T_U32,
+	[CLINK_A_ACL_DIR] = T_U8,
+	[CLINK_A_ACL_ACTION] = T_U8,
+	[CLINK_A_ACL_PROTO] = T_U8,
+	[CLINK_A_ACL_SRC] = T_NEST,
+	[CLINK_A_ACL_DST] = T_NEST,
+	[CLINK_A_ACL_SPORT_MIN] = T_U16,
+	[CLINK_A_ACL_SPORT_MAX] = T_U16,
+	[CLINK_A_ACL_DPORT_MIN] = T_U16,
+	[CLINK_A_ACL_DPORT_MAX] = T_U16,
+	[CLINK_A_ACL_HITS] = T_U64,
+	[CLINK_A_STATS] = T_NEST,
+	[CLINK_A_DROPS] = T_NEST,
+	[CLINK_A_EVENT_REASON] = T_U8,
+	[CLINK_A_PREFIX_ENTRY] = T_NEST,
+};
+
+static bool attr_ok(const struct nlattr *a, int kind)
+{
+	switch (kind) {
+	case T_U8:
+		return mnl_attr_validate(a, MNL_TYPE_U8) == 0;
+	case T_U16:
+		return mnl_attr_validate(a, MNL_TYPE_U16) == 0;
+	case T_U32:
+		return mnl_attr_validate(a, MNL_TYPE_U32) == 0;
+	case T_U64:
+		return mnl_attr_validate(a, MNL_TYPE_U64) == 0;
+	case T_STR:
+		return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0;
+	case T_ADDR:
+		return mnl_attr_get_payload_len(a) == 4;
+	case T_MAC:
+		return mnl_attr_get_payload_len(a) == 6;
+	case T_NEST:
+		return mnl_attr_validate(a, MNL_TYPE_NESTED) == 0;
+	default:
+		return false;
+	}
+}
+
+static int clink_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type <= CLINK_A_MAX && attr_ok(attr, attr_kind[type]))
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+void genl_parse(const struct nlmsghdr *nlh, clink_tb_t tb)
+{
+	memset(tb, 0, sizeof(clink_tb_t));
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), clink_attr_cb, tb);
+}
+
+uint8_t genl_cmd(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	return g->cmd;
+}
+
+void put_prefix(struct nlmsghdr *nlh, uint16_t type, const struct prefix *p)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put(nlh, CLINK_PREFIX_A_ADDR, 4, &p->addr);
+	mnl_attr_put_u8(nlh, CLINK_PREFIX_A_LEN, p->len);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+void put_prefix_list(struct nlmsghdr *nlh, uint16_t type,
+		     const struct prefix_list *l)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		put_prefix(nlh, CLINK_A_PREFIX_ENTRY, &l->p[i]);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+bool get_prefix(const struct nlattr *nest, struct prefix *p)
+{
+	const struct nlattr *a;
+	bool have_addr = false, have_len = false;
+
+	if (!nest)
+		return false;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case CLINK_PREFIX_A_ADDR:
+			if (mnl_attr_get_payload_len(a) == 4) {
+				memcpy(&p->addr, mnl_attr_get_payload(a), 4);
+				have_addr = true;
+			}
+			break;
+		case CLINK_PREFIX_A_LEN:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) == 0) {
+				p->len = mnl_attr_get_u8(a);
+				have_len = true;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return have_addr && have_len;
+}
+
+void get_prefix_list(const struct nlattr *nest, struct prefix_list *l)
+{
+	const struct nlattr *a;
+
+	l->n = 0;
+	if (!nest)
+		return;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) != CLINK_A_PREFIX_ENTRY ||
+		    l->n == PREFIX_LIST_MAX)
+			continue;
+		if (get_prefix(a, &l->p[l->n]))
+			l->n++;
+	}
+}
+
+struct in_addr get_addr(const struct nlattr *a)
+{
+	struct in_addr addr;
+
+	memcpy(&addr, mnl_attr_get_payload(a), sizeof(addr));
+	return addr;
+}

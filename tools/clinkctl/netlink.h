@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CLINKCTL_NETLINK_H
+#define _CLINKCTL_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/clink.h>
+
+#include "utils.h"
+
+/* Called for every reply message; return MNL_CB_OK to go on. */
+typedef int (*nl_cb_t)(const struct nlmsghdr *nlh, void *data);
+
+/* Enter the network namespace /var/run/netns/NAME (before any socket). */
+int netns_switch(const char *name);
+
+/*
+ * A request in the one request buffer: a clink generic netlink message
+ * (with CLINK_A_IFNAME when @ifname is set), or an rtnetlink message with
+ * its struct ifinfomsg. NULL (the error printed) when the family is missing.
+ */
+struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname);
+struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags);
+
+/*
+ * Send and wait for the ack or the end of the dump, calling @cb for every
+ * reply. 0 on success; 1 after printing "Error: <extack or strerror>".
+ */
+int genl_talk(struct nlmsghdr *nlh, nl_cb_t cb, void *data);
+int rtnl_talk(struct nlmsghdr *nlh);
+
+/* Dumps that were flagged NLM_F_DUMP_INTR so far. */
+extern unsigned int nl_dumps_interrupted;
+
+/* Join the events group and call @cb for each event; returns on error. */
+int genl_monitor(nl_cb_t cb, void *data);
+
+/* Attributes of a clink message, validated by type; absent ones NULL. */
+typedef const struct nlattr *clink_tb_t[CLINK_A_MAX + 1];
+void genl_parse(const struct nlmsghdr *nlh, clink_tb_t tb);
+uint8_t genl_cmd(const struct nlmsghdr *nlh);
+
+void put_prefix(struct nlmsghdr *nlh, uint16_t type, const struct prefix *p);
+void put_prefix_list(struct nlmsghdr *nlh, uint16_t type,
+		     const struct prefix_list *l);
+bool get_prefix(const struct nlattr *nest, struct prefix *p);
+void get_prefix_list(const struct nlattr *nest, struct prefix_list *l);
+struct in_addr get_addr(const struct nlattr *a);
+
+#endif /* _CLINKCTL_NETLINK_H */

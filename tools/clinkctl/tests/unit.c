@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of clinkctl: value parsers, abbreviations, the batch
+ * reader and the JSON writer. No kernel needed. TAP output, then
+ * "N passed, N failed".
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "json.h"
+#include "utils.h"
+
+static int n_pass, n_fail;
+
+__attribute__((format(printf, 2, 3)))
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", n_pass + n_fail + 1);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (cond)
+		n_pass++;
+	else
+		n_fail++;
+}
+
+/* The batch runner calls this; record what it was given. */
+static char dispatched[64][128];
+static int n_dispatched;
+
+int clinkctl_dispatch(int argc, char **argv)
+{
+	char *p = dispatched[n_dispatched % 64];
+	int i;
+
+	p[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		strncat(p, argv[i], 127 - strlen(p));
+		if (i + 1 < argc)
+			strncat(p, "|", 127 - strlen(p));
+	}
+	n_dispatched++;
+	return strcmp(argv[0], "fail") ? 0 : 1;
+}
+
+static void test_matches(void)
+{
+	ok(matches("l", "link"), "matches: l abbreviates link");
+	ok(matches("link", "link"), "matches: link is link");
+	ok(!matches("links", "link"), "matches: links is not link");
+	ok(!matches("", "link"), "matches: the empty word matches nothing");
+	ok(!matches("sh", "set"), "matches: sh is not set");
+	ok(matches("s", "show"), "matches: s abbreviates show");
+}
+
+static void test_numbers(void)
+{
+	uint32_t v = 0;
+
+	ok(parse_u32("0", &v) == 0 && v == 0, "u32: 0");
+	ok(parse_u32("4294967295", &v) == 0 && v == 4294967295u, "u32: max");
+	ok(parse_u32("4294967296", &v) < 0, "u32: overflow refused");
+	ok(parse_u32("-1", &v) < 0, "u32: negative refused");
+	ok(parse_u32("+1", &v) < 0, "u32: sign refused");
+	ok(parse_u32(" 1", &v) < 0, "u32: leading blank refused");
+	ok(parse_u32("12a", &v) < 0, "u32: trailing junk refused");
+	ok(parse_u32("", &v) < 0, "u32: empty refused");
+	ok(parse_u32("010", &v) == 0 && v == 10, "u32: decimal, not octal");
+	ok(parse_u32_range("32", 0, 32, &v) == 0 && v == 32, "u32 range: upper bound");
+	ok(parse_u32_range("33", 0, 32, &v) < 0, "u32 range: above refused");
+}
+
+static void test_addr_prefix(void)
+{
+	char buf[PREFIX_STRLEN];
+	struct in_addr a;
+	struct prefix p;
+	struct prefix_list l;
+	char many[512] = "";
+	int i;
+
+	ok(parse_addr("10.1.0.5", &a) == 0 && a.s_addr == inet_addr("10.1.0.5"),
+	   "addr: dotted quad");
+	ok(parse_addr("10.1", &a) < 0, "addr: short form refused");
+	ok(parse_addr("256.1.1.1", &a) < 0, "addr: octet > 255 refused");
+	ok(parse_addr("10.1.0.5 ", &a) < 0, "addr: trailing blank refused");
+
+	ok(parse_prefix("172.16.0.0/16", &p) == 0 && p.len == 16 &&
+	   !strcmp(format_prefix(buf, &p), "172.16.0.0/16"), "prefix: a.b.c.d/16");
+	ok(parse_prefix("10.1.0.5", &p) == 0 && p.len == 32, "prefix: bare address is /32");
+	ok(parse_prefix("0.0.0.0/0", &p) == 0 && p.len == 0, "prefix: /0");
+	ok(parse_prefix("10.0.0.0/33", &p) < 0, "prefix: /33 refused");
+	ok(parse_prefix("10.0.0.0/", &p) < 0, "prefix: empty length refused");
+	ok(parse_prefix("10.0.0.0/8x", &p) < 0, "prefix: junk length refused");
+	ok(parse_prefix("10.0.0/8", &p) < 0, "prefix: short address refused");
+	ok(parse_prefix("10.1.2.3/8", &p) == 0, "prefix: host bits left to the kernel");
+
+	ok(parse_prefix_list("10.0.0.0/8,192.168.0.0/16", &l) == 0 && l.n == 2 &&
+	   l.p[1].len == 16, "prefix list: two entries");
+	ok(parse_prefix_list("none", &l) == 0 && l.n == 0, "prefix list: none is empty");
+	ok(parse_prefix_list("10.0.0.0/8,", &l) < 0, "prefix list: trailing comma refused");
+	ok(parse_prefix_list("10.0.0.0/8,,10.0.0.0/8", &l) < 0, "prefix list: empty entry refused");
+	for (i = 0; i < 17; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s10.%d.0.0/16",
+			 i ? "," : "", i);
+	ok(parse_prefix_list(many, &l) < 0, "prefix list: 17 entries refused");
+	many[strrchr(many, ',') - many] = '\0';
+	ok(parse_prefix_list(many, &l) == 0 && l.n == 16, "prefix list: 16 entries taken");
+}
+
+static void test_mac_ports_proto(void)
+{
+	char buf[MAC_STRLEN], pb[PROTO_STRLEN];
+	uint8_t mac[6], proto;
+	uint16_t lo, hi;
+	bool on;
+
+	ok(parse_mac("02:00:00:00:00:10", mac) == 0 && mac[0] == 2 && mac[5] == 0x10,
+	   "mac: parsed");
+	ok(parse_mac("02:AB:cd:00:00:10", mac) == 0 &&
+	   !strcmp(format_mac(buf, mac), "02:ab:cd:00:00:10"), "mac: case, formatted lower");
+	ok(parse_mac("02:00:00:00:00", mac) < 0, "mac: five octets refused");
+	ok(parse_mac("02-00-00-00-00-10", mac) < 0, "mac: dashes refused");
+	ok(parse_mac("02:00:00:00:00:1g", mac) < 0, "mac: non-hex refused");
+
+	ok(parse_port_range("80", &lo, &hi) == 0 && lo == 80 && hi == 80, "ports: single");
+	ok(parse_port_range("1000-2000", &lo, &hi) == 0 && lo == 1000 && hi == 2000,
+	   "ports: range");
+	ok(parse_port_range("0-65535", &lo, &hi) == 0 && lo == 0 && hi == 65535,
+	   "ports: full range");
+	ok(parse_port_range("2000-1000", &lo, &hi) < 0, "ports: reversed refused");
+	ok(parse_port_range("65536", &lo, &hi) < 0, "ports: 65536 refused");
+	ok(parse_port_range("-5", &lo, &hi) < 0, "ports: missing low refused");
+	ok(parse_port_range("5-", &lo, &hi) < 0, "ports: missing high refused");
+
+	ok(parse_proto("tcp", &proto) == 0 && proto == 6, "proto: tcp");
+	ok(parse_proto("udp", &proto) == 0 && proto == 17, "proto: udp");
+	ok(parse_proto("icmp", &proto) == 0 && proto == 1, "proto: icmp");
+	ok(parse_proto("any", &proto) == 0 && proto == 0, "proto: any");
+	ok(parse_proto("47", &proto) == 0 && proto == 47 &&
+	   !strcmp(format_proto(pb, 47), "47"), "proto: number");
+	ok(parse_proto("256", &proto) < 0, "proto: 256 refused");
+	ok(parse_proto("tc", &proto) < 0, "proto: no abbreviation of names");
+
+	ok(parse_onoff("on", &on) == 0 && on, "onoff: on");
+	ok(parse_onoff("off", &on) == 0 && !on, "onoff: off");
+	ok(parse_onoff("yes", &on) < 0, "onoff: yes refused");
+}
+
+/* Read every command of @text, joined as "a|b;c|d" with line numbers. */
+static void read_all(const char *text, char *out, size_t size)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct batch_reader r;
+	int ret, i;
+
+	out[0] = '\0';
+	batch_init(&r, f);
+	while ((ret = batch_next(&r)) != 0) {
+		size_t len = strlen(out);
+
+		if (ret < 0) {
+			snprintf(out + len, size - len, "%lu:ERR(%s);", r.cmdline, r.error);
+			continue;
+		}
+		len += (size_t)snprintf(out + len, size - len, "%lu:", r.cmdline);
+		for (i = 0; i < r.argc; i++) {
+			len += (size_t)snprintf(out + len, size - len, "%s%s", r.argv[i],
+						i + 1 < r.argc ? "|" : ";");
+		}
+	}
+	batch_free(&r);
+	fclose(f);
+}
+
+static void check_batch(const char *text, const char *want, const char *what)
+{
+	char got[1024];
+
+	read_all(text, got, sizeof(got));
+	ok(!strcmp(got, want), "batch: %s", what);
+	if (strcmp(got, want))
+		printf("#   got  '%s'\n#   want '%s'\n", got, want);
+}
+
+static void test_batch_split(void)
+{
+	check_batch("vpc show\n", "1:vpc|show;", "one line");
+	check_batch("vpc show", "1:vpc|show;", "no final newline");
+	check_batch("  vpc\t show  \r\n", "1:vpc|show;", "blanks, tabs and CRLF");
+	check_batch("# comment\n\n   \ndev show # trailing comment\n",
+		    "4:dev|show;", "comments and blank lines, line number");
+	check_batch("a#b c\n", "1:a#b|c;", "# inside a word is no comment");
+	check_batch("vpc add a \\\n   vni 1\nvpc show\n",
+		    "1:vpc|add|a|vni|1;3:vpc|show;", "continuation and the next line number");
+	check_batch("ab\\\ncd\n", "1:abcd;", "continuation inside a word");
+	check_batch("x \\\n\\\n y\n", "1:x|y;", "continued twice");
+	check_batch("instance add \"i 1\" ip '10.0.0.1'\n",
+		    "1:instance|add|i 1|ip|10.0.0.1;", "double and single quotes");
+	check_batch("a x\"y z\"w 'p q'r\n", "1:a|xy zw|p qr;", "quotes glued to words");
+	check_batch("a \"\" ''\n", "1:a||;", "empty quoted words");
+	check_batch("a \"q\\\"t\\\\b\\n\"\n", "1:a|q\"t\\b\\n;", "escapes in double quotes");
+	check_batch("a 'q\\n'\n", "1:a|q\\n;", "no escapes in single quotes");
+	check_batch("a \\# b\n", "1:a|#|b;", "escaped #");
+	check_batch("a \"# not a comment\"\n", "1:a|# not a comment;", "# in quotes");
+	check_batch("a \"open\nb c\n", "1:ERR(unterminated quote);2:b|c;",
+		    "unterminated quote, reading goes on");
+	check_batch("a 'open\n", "1:ERR(unterminated quote);", "unterminated single quote");
+	check_batch("\n\n# x \\\nvpc show\n", "4:vpc|show;",
+		    "a comment does not continue");
+	check_batch("", "", "empty file");
+}
+
+static int run_batch_text(const char *text, bool force, char *err, size_t size)
+{
+	char path[] = "/tmp/clinkctl-unit-XXXXXX";
+	char errpath[] = "/tmp/clinkctl-unit-err-XXXXXX";
+	int fd = mkstemp(path), efd = mkstemp(errpath), saved, ret;
+	ssize_t n;
+
+	if (fd < 0 || efd < 0)
+		return -100;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -100;
+	close(fd);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(efd, 2);
+	ret = run_batch(path, force);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(efd, err, size - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(efd);
+	/* the path varies: keep what follows it */
+	{
+		char *p = strstr(err, path);
+
+		while (p) {
+			memmove(p + 4, p + strlen(path), strlen(p + strlen(path)) + 1);
+			memcpy(p, "FILE", 4);
+			p = strstr(err, path);
+		}
+	}
+	unlink(path);
+	unlink(errpath);
+	return ret;
+}
+
+static void test_batch_run(void)
+{
+	const char *text = "ok 1\n# c\nfail 2\nok 3\nfail 4 \\\n  x\nok 5\n";
+	char err[512];
+	int ret;
+
+	n_dispatched = 0;
+	ret = run_batch_text(text, false, err, sizeof(err));
+	ok(ret == 1 && n_dispatched == 2 && !strcmp(err, "Command failed FILE:3\n"),
+	   "run_batch: stops at the first failure, names its line");
+	if (strcmp(err, "Command failed FILE:3\n"))
+		printf("#   stderr '%s'\n", err);
+
+	n_dispatched = 0;
+	ret = run_batch_text(text, true, err, sizeof(err));
+	ok(ret == 1 && n_dispatched == 5 &&
+	   !strcmp(err, "Command failed FILE:3\nCommand failed FILE:5\n") &&
+	   !strcmp(dispatched[3], "fail|4|x"),
+	   "run_batch -force: goes on, every failure reported, exit 1");
+
+	n_dispatched = 0;
+	ret = run_batch_text("ok\nok \"x\nok\n", false, err, sizeof(err));
+	ok(ret == 1 && n_dispatched == 1 &&
+	   !strcmp(err, "Error: unterminated quote\nCommand failed FILE:2\n"),
+	   "run_batch: a syntax error fails its line");
+
+	n_dispatched = 0;
+	ret = run_batch_text("ok\n\nok\n", false, err, sizeof(err));
+	ok(ret == 0 && n_dispatched == 2 && !err[0], "run_batch: success exits 0");
+
+	ret = run_batch("/nonexistent/clinkctl.batch", false);
+	ok(ret == 1, "run_batch: missing file fails");
+}
+
+static char *json_of(bool pretty, void (*fn)(void))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	json_setup(f, true, pretty);
+	fn();
+	fclose(f);
+	return buf;
+}
+
+static void json_sample(void)
+{
+	open_json_array(NULL);
+	open_json_object(NULL);
+	print_string("id", "%s", "vpc-\"a\"\\\n");
+	print_uint("vni", " vni %llu", 100);
+	print_onoff("classiclink", " classiclink %s", true);
+	open_json_array("secondary");
+	print_string(NULL, "%s", "172.17.0.0/16");
+	close_json_array();
+	open_json_array("empty");
+	close_json_array();
+	print_text("text only %d", 1);
+	close_json_object();
+	open_json_object(NULL);
+	close_json_object();
+	close_json_array();
+}
+
+static void json_empty(void)
+{
+	open_json_array(NULL);
+	close_json_array();
+}
+
+static void test_json(void)
+{
+	char *s = json_of(false, json_sample);
+	const char *want = "[{\"id\":\"vpc-\\\"a\\\"\\\\\\n\",\"vni\":100,"
+			   "\"classiclink\":true,\"secondary\":[\"172.17.0.0/16\"],"
+			   "\"empty\":[]},{}]\n";
+	const char *want_pretty =
+		"[\n    {\n        \"id\": \"x\",\n        \"list\": [\n"
+		"            \"a\"\n        ]\n    }\n]\n";
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ok(!strcmp(s, want), "json: compact output and escaping");
+	if (strcmp(s, want))
+		printf("#   got  %s#   want %s", s, want);
+	free(s);
+
+	s = json_of(false, json_empty);
+	ok(!strcmp(s, "[]\n"), "json: empty array");
+	free(s);
+
+	f = open_memstream(&buf, &len);
+	json_setup(f, true, true);
+	open_json_array(NULL);
+	open_json_object(NULL);
+	print_string("id", NULL, "x");
+	open_json_array("list");
+	print_string(NULL, NULL, "a");
+	close_json_array();
+	close_json_object();
+	close_json_array();
+	fclose(f);
+	ok(!strcmp(buf, want_pretty), "json: pretty output");
+	if (strcmp(buf, want_pretty))
+		printf("#   got\n%s", buf);
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	json_setup(f, false, false);
+	json_sample();
+	fclose(f);
+	ok(!strcmp(buf, "vpc-\"a\"\\\n vni 100 classiclink on172.17.0.0/16text only 1"),
+	   "json: text mode prints the formats only");
+	free(buf);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_matches();
+	test_numbers();
+	test_addr_prefix();
+	test_mac_ports_proto();
+	test_batch_split();
+	test_batch_run();
+	test_json();
+	printf("1..%d\n", n_pass + n_fail);
+	printf("%d passed, %d failed\n", n_pass, n_fail);
+	return n_fail ? 1 : 0;
+}
