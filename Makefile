@@ -8,8 +8,9 @@
 #   make check           run the selftests in a VM per kernel
 #       KVER=6.12        only kernels whose release contains "6.12"
 #       T=netlink        only tests whose file name contains "netlink"
+#       KROOT=<dir>      the kernel built in <dir> (selftests/debug)
 #   make demo            boot a VM and run demo/demo.sh
-#   make bench           boot a VM and run bench/run
+#   make bench           boot a VM and run bench/run (T=... is its argument)
 #   make vm              a shell in a VM with clink loaded
 #   make style           checkpatch --strict on the module and uapi header
 #   make sparse          the module through sparse
@@ -30,7 +31,11 @@ TEST_TIMEOUT ?= 600
 VM_TIMEOUT ?= 1800
 # make DEBUG=1 builds clink.ko with CONFIG_CLINK_DEBUG=y (checks and
 # in-module self-tests at load).  make check does so unless DEBUG=0.
-export KVER T TEST_TIMEOUT VM_TIMEOUT VM_JOBS VM_SMP
+# KROOT=<dir>: build for and test the one kernel in <dir> instead of the
+# installed ones (bzImage, config, kernelrelease, lib/modules/<kver>/build;
+# what selftests/debug/build-kernel.sh makes).
+KROOT ?=
+export KVER T TEST_TIMEOUT VM_TIMEOUT VM_JOBS VM_SMP KROOT
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(srctree)/dkms.conf)
 KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
@@ -85,7 +90,7 @@ define kbuild_each
 		find $$d -xtype l -delete; \
 		cp -rs --remove-destination $(srctree)/kmod/. $$d/; \
 		echo "  KBUILD  clink.ko for $$k"; \
-		$(MAKE) --no-print-directory -C /lib/modules/$$k/build M=$$d \
+		$(MAKE) --no-print-directory -C $(KROOT)/lib/modules/$$k/build M=$$d \
 			$(KBUILD_ARGS) $(1) || exit 1; \
 		$(2) \
 	done
@@ -139,7 +144,10 @@ bench: all
 		echo "bench: no benchmarks exist yet (bench/run)"; exit 0; \
 	fi; \
 	k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel"; exit 1; }; \
-	$(VM)/vm --timeout $(VM_TIMEOUT) bench $$k
+	$(VM)/vm --timeout $(VM_TIMEOUT) --filter "$(T)" bench $$k || exit 1; \
+	if [ -x bench/collect.sh ]; then \
+		bench/collect.sh $(BUILD)/logs/$$k-bench.log; \
+	fi
 
 vm: all
 	@$(VM)/vm shell $(BOOT_KERNEL)

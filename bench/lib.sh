@@ -162,8 +162,14 @@ mem_snap() {
 	sync
 	sleep 1		# let RCU callbacks and rhashtable rehashing settle
 	{
-		awk 'NR > 2 { printf "slab %s %d %d %d\n", $1, $2, $4, $15 * $6 * 4096 }' \
-			/proc/slabinfo
+		# slabinfo's objsize is the size with slub_debug's metadata;
+		# sysfs has the object's own size.
+		local name active slab_bytes osize
+
+		while read -r name active slab_bytes; do
+			read -r osize 2>/dev/null <"/sys/kernel/slab/$name/object_size" || continue
+			echo "slab $name $active $osize $slab_bytes"
+		done < <(awk 'NR > 2 { print $1, $2, $15 * $6 * 4096 }' /proc/slabinfo)
 		awk '{ sub(":", "", $1); printf "meminfo %s %d\n", $1, $2 * 1024 }' \
 			/proc/meminfo
 	} >"$1"
@@ -205,7 +211,8 @@ mem_delta() {
 
 # ---- results --------------------------------------------------------------
 
-# One result per line in $RESULTS, tab separated:
+# One result per line in $RESULTS, fields separated by \x1f (not a tab:
+# read would fold empty fields):
 #   name unit clink_med clink_min clink_max ref_name ref_med ref_min ref_max
 #   ratio target met runs note
 RESULTS=${RESULTS:-/tmp/bench.results}
@@ -237,7 +244,7 @@ result() {
 		fi
 		;;
 	esac
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	printf '%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n' \
 		"$name" "$unit" "$1" "$2" "$3" "$rname" "$4" "$5" "$6" \
 		"$ratio" "$kind" "$target" "$met" "$runs" "$note" >>"$RESULTS"
 	log "$name: clink $1 [$2..$3] $unit; $rname $4 [$5..$6]; ratio $ratio (target $target)"
@@ -261,7 +268,7 @@ print_table() {
 
 	printf '\n%-28s %-10s %-22s %-26s %-7s %-8s %s\n' \
 		MEASUREMENT UNIT "CLINK [min..max]" "REFERENCE [min..max]" RATIO TARGET MET
-	while IFS=$'\t' read -r name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note; do
+	while IFS=$'\x1f' read -r name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note; do
 		case "$kind" in
 		higher | scale) tgt=">=$target" ;;
 		lower) tgt="<=$target" ;;
@@ -301,7 +308,7 @@ print_json() {
 	printf '{"kernel":%s,"machine":%s,"cpus":%d,"date":%s,"secs_per_run":%s,"results":[' \
 		"$(json_str "$(uname -r)")" "$(json_str "$BENCH_MACHINE")" "$(nproc)" \
 		"$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$BENCH_SECS"
-	while IFS=$'\t' read -r name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note; do
+	while IFS=$'\x1f' read -r name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note; do
 		[ $first = 1 ] || printf ','
 		first=0
 		printf '\n{"name":%s,"unit":%s,"clink":{"median":%s,"min":%s,"max":%s,"runs":%s},' \

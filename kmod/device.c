@@ -29,18 +29,6 @@ struct clink_net {
 static unsigned int clink_net_id __read_mostly;
 static struct rtnl_link_ops link_ops;
 
-/*
- * Drops of the VPC -> classic path count as rx_dropped, all others (the
- * classic -> VPC path) as tx_dropped.
- */
-static const bool drop_is_rx[__CLINK_DROP_MAX] = {
-	[CLINK_DROP_UNKNOWN_VNI]	= true,
-	[CLINK_DROP_NOT_LINKED]		= true,
-	[CLINK_DROP_SPOOFED_SOURCE]	= true,
-	[CLINK_DROP_MALFORMED]		= true,
-	[CLINK_DROP_NOT_IPV4]		= true,
-};
-
 static int clink_open(struct net_device *dev)
 {
 	return clink_socket_open(netdev_priv(dev));
@@ -103,41 +91,14 @@ static void clink_uninit(struct net_device *dev)
 	free_percpu(dev->tstats);
 }
 
-static void clink_get_stats64(struct net_device *dev,
-			      struct rtnl_link_stats64 *stats)
-{
-	struct clink_dev *cd = netdev_priv(dev);
-	unsigned int start;
-	int cpu, i;
-
-	dev_get_tstats64(dev, stats);
-	for_each_possible_cpu(cpu) {
-		const struct clink_drops *d = per_cpu_ptr(cd->drops, cpu);
-		u64 rx, tx;
-
-		do {
-			start = u64_stats_fetch_begin(&d->syncp);
-			rx = 0;
-			tx = 0;
-			for (i = 0; i < __CLINK_DROP_MAX; i++) {
-				if (drop_is_rx[i])
-					rx += u64_stats_read(&d->n[i]);
-				else
-					tx += u64_stats_read(&d->n[i]);
-			}
-		} while (u64_stats_fetch_retry(&d->syncp, start));
-		stats->rx_dropped += rx;
-		stats->tx_dropped += tx;
-	}
-}
-
 static const struct net_device_ops clink_netdev_ops = {
 	.ndo_init		= clink_init,
 	.ndo_uninit		= clink_uninit,
 	.ndo_open		= clink_open,
 	.ndo_stop		= clink_stop,
 	.ndo_start_xmit		= clink_xmit,
-	.ndo_get_stats64	= clink_get_stats64,
+	/* The datapath counts drops in DEV_STATS too. */
+	.ndo_get_stats64	= dev_get_tstats64,
 };
 
 static const struct device_type device_type = { .name = KBUILD_MODNAME };
@@ -189,17 +150,27 @@ static void clink_setup(struct net_device *dev)
 	cd->dev = dev;
 }
 
+struct netlink_range_validation clink_limit_range = {
+	.min = 1,
+	.max = 1 << 24,
+};
+
+struct netlink_range_validation clink_lpv_range = {
+	.min = 1,
+	.max = CLINK_MAX_LINKS_PER_VPC,
+};
+
 static const struct nla_policy clink_ifla_policy[IFLA_CLINK_MAX + 1] = {
 	[IFLA_CLINK_LOCAL]		= NLA_POLICY_EXACT_LEN(sizeof(__be32)),
 	[IFLA_CLINK_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
 	[IFLA_CLINK_REGION]		= { .type = NLA_NUL_STRING,
 					    .len = CLINK_ID_MAXLEN - 1 },
-	[IFLA_CLINK_MAX_LINKS_PER_VPC]	= NLA_POLICY_RANGE(NLA_U32, 1,
-						CLINK_MAX_LINKS_PER_VPC),
-	[IFLA_CLINK_MAX_VPCS]		= NLA_POLICY_RANGE(NLA_U32, 1, 1 << 24),
-	[IFLA_CLINK_MAX_INSTANCES]	= NLA_POLICY_RANGE(NLA_U32, 1, 1 << 24),
-	[IFLA_CLINK_MAX_LINKS]		= NLA_POLICY_RANGE(NLA_U32, 1, 1 << 24),
-	[IFLA_CLINK_MAX_ENDPOINTS]	= NLA_POLICY_RANGE(NLA_U32, 1, 1 << 24),
+	[IFLA_CLINK_MAX_LINKS_PER_VPC]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							      &clink_lpv_range),
+	[IFLA_CLINK_MAX_VPCS]		= NLA_POLICY_FULL_RANGE(NLA_U32, &clink_limit_range),
+	[IFLA_CLINK_MAX_INSTANCES]	= NLA_POLICY_FULL_RANGE(NLA_U32, &clink_limit_range),
+	[IFLA_CLINK_MAX_LINKS]		= NLA_POLICY_FULL_RANGE(NLA_U32, &clink_limit_range),
+	[IFLA_CLINK_MAX_ENDPOINTS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &clink_limit_range),
 	[IFLA_CLINK_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[IFLA_CLINK_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 };

@@ -121,6 +121,10 @@ struct clink_dev_cfg {
 	struct clink_prefix_list *vpc_eligible;
 };
 
+/* Policy ranges of the limits: 1..2^24 and max-links-per-vpc. */
+extern struct netlink_range_validation clink_limit_range;
+extern struct netlink_range_validation clink_lpv_range;
+
 int clink_dev_cfg_parse(struct clink_dev_cfg *cfg, struct nlattr **tb,
 			bool genl, struct netlink_ext_ack *extack);
 void clink_dev_cfg_free(struct clink_dev_cfg *cfg);

@@ -476,6 +476,7 @@ int clink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr **attrs;
 	struct clink_dev *cd;
 	unsigned long index;
+	__be32 addr;
 	long i = 0;
 	int ret = 0;
 
@@ -490,8 +491,8 @@ int clink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 	}
 	if (attrs[CLINK_A_INST_ADDR]) {
-		inst = clink_instance_find_addr(cd,
-				nla_get_in_addr(attrs[CLINK_A_INST_ADDR]));
+		addr = nla_get_in_addr(attrs[CLINK_A_INST_ADDR]);
+		inst = clink_instance_find_addr(cd, addr);
 		link = inst ? clink_deref(cd, inst->link) : NULL;
 		if (!cb->args[0] && link && (!vpc || link->vpc == vpc)) {
 			ret = clink_nl_dump_obj(skb, cb, cd, link_fill, link);

@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "device.h"
 #include "netlink.h"
@@ -18,7 +19,12 @@
 
 #define ID_POLICY	{ .type = NLA_NUL_STRING, .len = CLINK_ID_MAXLEN - 1 }
 #define ADDR_POLICY	NLA_POLICY_EXACT_LEN(sizeof(__be32))
-#define LIMIT_POLICY	NLA_POLICY_RANGE(NLA_U32, 1, 1 << 24)
+#define LIMIT_POLICY	NLA_POLICY_FULL_RANGE(NLA_U32, &clink_limit_range)
+
+static struct netlink_range_validation vni_range = {
+	.min = 1,
+	.max = 0xffffff,
+};
 
 static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_IFINDEX]		= { .type = NLA_U32 },
@@ -28,8 +34,8 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_DEV_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
 	[CLINK_A_DEV_REGION]		= ID_POLICY,
 	[CLINK_A_DEV_MAC]		= NLA_POLICY_ETH_ADDR,
-	[CLINK_A_DEV_MAX_LINKS_PER_VPC]	= NLA_POLICY_RANGE(NLA_U32, 1,
-						CLINK_MAX_LINKS_PER_VPC),
+	[CLINK_A_DEV_MAX_LINKS_PER_VPC]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							      &clink_lpv_range),
 	[CLINK_A_DEV_MAX_VPCS]		= LIMIT_POLICY,
 	[CLINK_A_DEV_MAX_INSTANCES]	= LIMIT_POLICY,
 	[CLINK_A_DEV_MAX_LINKS]		= LIMIT_POLICY,
@@ -37,7 +43,7 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_DEV_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[CLINK_A_DEV_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[CLINK_A_VPC_ID]		= ID_POLICY,
-	[CLINK_A_VPC_VNI]		= NLA_POLICY_RANGE(NLA_U32, 1, 0xffffff),
+	[CLINK_A_VPC_VNI]		= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[CLINK_A_VPC_CIDR]		= NLA_POLICY_NESTED(clink_prefix_policy),
 	[CLINK_A_VPC_REGION]		= ID_POLICY,
 	[CLINK_A_VPC_ACCOUNT]		= ID_POLICY,
@@ -428,6 +434,13 @@ static struct genl_family genl_family __ro_after_init = {
 	.maxattr	= CLINK_A_MAX,
 	.policy		= clink_policy,
 	.netnsok	= true,
+	/*
+	 * genetlink rejects NLM_F_CREATE/REPLACE/EXCL in commands from
+	 * resv_start_op on; ours honour NLM_F_REPLACE (and EXCL), as
+	 * rtnetlink does. Attributes are still strictly validated against
+	 * the family policy.
+	 */
+	.resv_start_op	= __CLINK_CMD_MAX,
 	.pre_doit	= pre_doit,
 	.post_doit	= post_doit,
 	.ops		= genl_ops,

@@ -191,8 +191,8 @@ static void print_drops(const struct nlattr *nest)
 		size_t j;
 
 		/* JSON keys are snake_case */
-		for (j = 0; name[j] && j < sizeof(key) - 1; j++)
-			key[j] = name[j] == '-' ? '_' : name[j];
+		for (j = 0; j < sizeof(key) - 1 && name[j]; j++)
+			key[j] = (char)(name[j] == '-' ? '_' : name[j]);
 		key[j] = '\0';
 		print_text(" %s", name);
 		print_uint(key, " %llu", drops[i]);

@@ -6,7 +6,7 @@
 #include "clinkctl.h"
 
 #define NAME(table, i) \
-	((i) < sizeof(table) / sizeof(table[0]) && table[i] ? table[i] : "unknown")
+	((i) < sizeof(table) / sizeof((table)[0]) && (table)[i] ? (table)[i] : "unknown")
 
 static const char *const nexthops[] = {
 	[CLINK_NEXTHOP_NONE] = "none",

@@ -8,6 +8,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,36 @@ static const char *str(const struct nlattr *a)
 	return a ? mnl_attr_get_str(a) : "";
 }
 
+/*
+ * A string attribute as one batch word: as it is when it needs no quotes,
+ * else in double quotes with \" and \\ escaped. Rotates through a few
+ * buffers so that one line can quote several values.
+ */
+static const char *word(const struct nlattr *a)
+{
+	static char bufs[8][2 * CLINK_ID_MAXLEN + 3];
+	static unsigned int next;
+	const char *s = str(a), *p;
+	char *buf, *o;
+
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._:/+@=-", *p))
+			break;
+	if (*s && !*p)
+		return s;
+	buf = bufs[next++ % 8];
+	o = buf;
+	*o++ = '"';
+	for (p = s; *p && o < buf + sizeof(bufs[0]) - 3; p++) {
+		if (*p == '"' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return buf;
+}
+
 /* " KEYWORD a,b" into @buf */
 static void fmt_list(char *buf, size_t size, const char *keyword,
 		     const struct nlattr *nest)
@@ -111,15 +142,15 @@ static void fmt_list(char *buf, size_t size, const char *keyword,
 static int dev_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const struct {
-		uint16_t attr;
 		const char *keyword;
 		uint32_t dflt;	/* printed only when different */
+		uint16_t attr;
 	} maxes[] = {
-		{ CLINK_A_DEV_MAX_LINKS_PER_VPC, "max-links-per-vpc", 0 },
-		{ CLINK_A_DEV_MAX_VPCS, "max-vpcs", CLINK_DEFAULT_MAX_VPCS },
-		{ CLINK_A_DEV_MAX_INSTANCES, "max-instances", CLINK_DEFAULT_MAX_INSTANCES },
-		{ CLINK_A_DEV_MAX_LINKS, "max-links", CLINK_DEFAULT_MAX_LINKS },
-		{ CLINK_A_DEV_MAX_ENDPOINTS, "max-endpoints", CLINK_DEFAULT_MAX_ENDPOINTS },
+		{ "max-links-per-vpc", 0, CLINK_A_DEV_MAX_LINKS_PER_VPC },
+		{ "max-vpcs", CLINK_DEFAULT_MAX_VPCS, CLINK_A_DEV_MAX_VPCS },
+		{ "max-instances", CLINK_DEFAULT_MAX_INSTANCES, CLINK_A_DEV_MAX_INSTANCES },
+		{ "max-links", CLINK_DEFAULT_MAX_LINKS, CLINK_A_DEV_MAX_LINKS },
+		{ "max-endpoints", CLINK_DEFAULT_MAX_ENDPOINTS, CLINK_A_DEV_MAX_ENDPOINTS },
 	};
 	struct save *s = data;
 	char line[1024], a[ADDR_STRLEN];
@@ -142,7 +173,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 					mnl_attr_get_u16(tb[CLINK_A_DEV_PORT]));
 	if (*str(tb[CLINK_A_DEV_REGION]))
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " region %s",
-					str(tb[CLINK_A_DEV_REGION]));
+					word(tb[CLINK_A_DEV_REGION]));
 	for (i = 0; i < sizeof(maxes) / sizeof(maxes[0]) && len < sizeof(line); i++) {
 		uint32_t v;
 
@@ -175,7 +206,7 @@ static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 	struct save *s = data;
 	struct prefix_list l;
 	struct prefix cidr;
-	const char *id;
+	const char *id, *qid;
 	clink_tb_t tb;
 	int i;
 
@@ -185,21 +216,22 @@ static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	id = mnl_attr_get_str(tb[CLINK_A_VPC_ID]);
 	add_line(s, &s->vpcs, "%s", id);
+	qid = word(tb[CLINK_A_VPC_ID]);
 	if (*str(tb[CLINK_A_VPC_REGION]))
-		snprintf(extra, sizeof(extra), " region %s", str(tb[CLINK_A_VPC_REGION]));
+		snprintf(extra, sizeof(extra), " region %s", word(tb[CLINK_A_VPC_REGION]));
 	if (*str(tb[CLINK_A_VPC_ACCOUNT]))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-			 " account %s", str(tb[CLINK_A_VPC_ACCOUNT]));
-	add_line(s, &s->sec[S_VPC], "vpc add %s vni %u cidr %s%s%s", id,
+			 " account %s", word(tb[CLINK_A_VPC_ACCOUNT]));
+	add_line(s, &s->sec[S_VPC], "vpc add %s vni %u cidr %s%s%s", qid,
 		 mnl_attr_get_u32(tb[CLINK_A_VPC_VNI]), format_prefix(p, &cidr),
 		 extra, s->suffix);
 	get_prefix_list(tb[CLINK_A_VPC_SECONDARY], &l);
 	for (i = 0; i < l.n; i++)
-		add_line(s, &s->sec[S_CIDR], "vpc cidr add %s %s%s", id,
+		add_line(s, &s->sec[S_CIDR], "vpc cidr add %s %s%s", qid,
 			 format_prefix(p, &l.p[i]), s->suffix);
 	if (tb[CLINK_A_VPC_CLASSICLINK] && mnl_attr_get_u8(tb[CLINK_A_VPC_CLASSICLINK]))
 		add_line(s, &s->sec[S_CLASSICLINK], "vpc set %s classiclink on%s",
-			 id, s->suffix);
+			 qid, s->suffix);
 	return MNL_CB_OK;
 }
 
@@ -216,7 +248,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	    !get_prefix(tb[CLINK_A_ROUTE_DST], &dst))
 		return MNL_CB_OK;
 	add_line(s, &s->sec[S_ROUTE], "route add vpc %s %s via %s%s",
-		 str(tb[CLINK_A_VPC_ID]), format_prefix(p, &dst),
+		 word(tb[CLINK_A_VPC_ID]), format_prefix(p, &dst),
 		 nexthop_name(mnl_attr_get_u8(tb[CLINK_A_ROUTE_NEXTHOP])), s->suffix);
 	return MNL_CB_OK;
 }
@@ -232,7 +264,7 @@ static int endpoint_cb(const struct nlmsghdr *nlh, void *data)
 	    !tb[CLINK_A_EP_MAC])
 		return MNL_CB_OK;
 	add_line(s, &s->sec[S_ENDPOINT], "endpoint add vpc %s %s vtep %s mac %s%s",
-		 str(tb[CLINK_A_VPC_ID]), format_addr(a, get_addr(tb[CLINK_A_EP_ADDR])),
+		 word(tb[CLINK_A_VPC_ID]), format_addr(a, get_addr(tb[CLINK_A_EP_ADDR])),
 		 format_addr(v, get_addr(tb[CLINK_A_EP_VTEP])),
 		 format_mac(m, mnl_attr_get_payload(tb[CLINK_A_EP_MAC])), s->suffix);
 	return MNL_CB_OK;
@@ -280,7 +312,7 @@ static int acl_cb(const struct nlmsghdr *nlh, void *data)
 			  tb[CLINK_A_ACL_DPORT_MAX]);
 	}
 	add_line(s, &s->sec[S_ACL], "acl add vpc %s prio %u dir %s%s%s%s%s%s action %s%s",
-		 str(tb[CLINK_A_VPC_ID]), mnl_attr_get_u32(tb[CLINK_A_ACL_PRIO]),
+		 word(tb[CLINK_A_VPC_ID]), mnl_attr_get_u32(tb[CLINK_A_ACL_PRIO]),
 		 acl_dir_name(mnl_attr_get_u8(tb[CLINK_A_ACL_DIR])), proto, src, dst,
 		 sport, dport, acl_action_name(mnl_attr_get_u8(tb[CLINK_A_ACL_ACTION])),
 		 s->suffix);
@@ -297,12 +329,12 @@ static int instance_cb(const struct nlmsghdr *nlh, void *data)
 	if (!tb[CLINK_A_INST_ID] || !tb[CLINK_A_INST_ADDR])
 		return MNL_CB_OK;
 	if (*str(tb[CLINK_A_INST_REGION]))
-		snprintf(extra, sizeof(extra), " region %s", str(tb[CLINK_A_INST_REGION]));
+		snprintf(extra, sizeof(extra), " region %s", word(tb[CLINK_A_INST_REGION]));
 	if (*str(tb[CLINK_A_INST_ACCOUNT]))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
-			 " account %s", str(tb[CLINK_A_INST_ACCOUNT]));
+			 " account %s", word(tb[CLINK_A_INST_ACCOUNT]));
 	add_line(s, &s->sec[S_INSTANCE], "instance add %s ip %s%s%s",
-		 str(tb[CLINK_A_INST_ID]), format_addr(a, get_addr(tb[CLINK_A_INST_ADDR])),
+		 word(tb[CLINK_A_INST_ID]), format_addr(a, get_addr(tb[CLINK_A_INST_ADDR])),
 		 extra, s->suffix);
 	return MNL_CB_OK;
 }
@@ -315,8 +347,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	genl_parse(nlh, tb);
 	if (!tb[CLINK_A_INST_ID] || !tb[CLINK_A_VPC_ID])
 		return MNL_CB_OK;
-	add_line(s, &s->sec[S_LINK], "link add %s vpc %s%s", str(tb[CLINK_A_INST_ID]),
-		 str(tb[CLINK_A_VPC_ID]), s->suffix);
+	add_line(s, &s->sec[S_LINK], "link add %s vpc %s%s", word(tb[CLINK_A_INST_ID]),
+		 word(tb[CLINK_A_VPC_ID]), s->suffix);
 	return MNL_CB_OK;
 }
 

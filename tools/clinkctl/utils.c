@@ -117,10 +117,11 @@ int parse_mac(const char *s, uint8_t mac[6])
 	if (strlen(s) != 17)
 		return -1;
 	for (i = 0; i < 6; i++) {
-		int hi = hexval((unsigned char)s[3 * i]);
-		int lo = hexval((unsigned char)s[3 * i + 1]);
+		const char *p = s + (size_t)i * 3;
+		int hi = hexval((unsigned char)p[0]);
+		int lo = hexval((unsigned char)p[1]);
 
-		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
+		if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':'))
 			return -1;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 	}

@@ -1,0 +1,897 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The clink generic netlink family against its contract,
+ * include/uapi/linux/clink.h: ClassicLink eligibility, links and their
+ * limits, classiclink routes, link invalidation events, flushing and
+ * NLM_F_REPLACE.  Every test gets a fresh network namespace holding one
+ * clink device, clink0 (the harness forks per test).
+ *
+ * Rejections are checked for their errno class and for key words of the
+ * extended ack: the names of the objects and limits the header promises.
+ * Other files: netlink_policy.c (strict attribute policy, GET_DEV),
+ * netlink_ns.c (namespaces, privileges), netlink_dump.c (dumps),
+ * netlink_leak.c (teardown frees everything).
+ */
+#define _GNU_SOURCE
+#include "lib_clink_nl.h"
+#include "kselftest_harness.h"
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+
+static int vpc_n_links(struct clink *c, const char *vpc)
+{
+	struct cl_vpc_info v;
+
+	if (cl_get_vpc(c, vpc, &v))
+		return -1;
+	return v.n_links;
+}
+
+static int vpc_classiclink(struct clink *c, const char *vpc)
+{
+	struct cl_vpc_info v;
+
+	if (cl_get_vpc(c, vpc, &v))
+		return -1;
+	return v.classiclink;
+}
+
+/* The classiclink route to @addr/32 in @vpc: 1 present, 0 absent, <0 error. */
+static int cl_route_present(struct clink *c, const char *vpc, const char *addr,
+			    const char *inst)
+{
+	struct cl_vec routes = CL_VEC(struct cl_route);
+	struct cl_route *rt;
+	char dst[32];
+	int r;
+
+	snprintf(dst, sizeof(dst), "%s/32", addr);
+	r = cl_routes(c, vpc, &routes);
+	if (r) {
+		cl_vec_free(&routes);
+		return r;
+	}
+	rt = cl_route_find(&routes, dst);
+	r = rt && rt->type == CLINK_ROUTE_CLASSICLINK &&
+	    (!inst || (rt->has_inst && !strcmp(rt->inst, inst)));
+	cl_vec_free(&routes);
+	return r;
+}
+
+static int n_links(struct clink *c, const struct cl_attr *filter)
+{
+	struct cl_vec links = CL_VEC(struct cl_link);
+	int r = cl_links(c, filter, &links);
+
+	if (!r)
+		r = links.n;
+	cl_vec_free(&links);
+	return r;
+}
+
+static int dev_set_u32(struct clink *c, int attr, uint32_t v)
+{
+	return CLREQ(c, CLINK_CMD_SET_DEV, 0, AU32(attr, v));
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. Enabling ClassicLink                                              */
+
+CLINK_FIXTURE(vpc);
+
+TEST_F(vpc, enable_fails_when_cidr_overlaps_classic_space)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-in", 100, "10.1.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-super", 101, "8.0.0.0/6"));
+
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-in", 1), -EINVAL,
+		       "classic");
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-super", 1), -EINVAL,
+		       "classic");
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-in"));
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-super"));
+}
+
+TEST_F(vpc, enable_fails_when_cidr_outside_vpc_eligible)
+{
+	struct clink *c = &self->c;
+	struct cl_dev_info d;
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+			      APFXL(CLINK_A_DEV_VPC_ELIGIBLE, "172.16.0.0/12")));
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	ASSERT_EQ(1, d.n_elig);
+	EXPECT_TRUE(cl_pfx_eq(&d.elig[0], "172.16.0.0/12"));
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-out", 100, "192.168.0.0/16"));
+	/* contains the eligible range but does not lie inside it */
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-wide", 101, "172.0.0.0/8"));
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-in", 102, "172.20.0.0/16"));
+
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-out", 1), -EINVAL,
+		       "eligible");
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-wide", 1), -EINVAL,
+		       "eligible");
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-in", 1));
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-out"));
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-wide"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-in"));
+}
+
+TEST_F(vpc, enable_fails_when_custom_route_overlaps_classic_space)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_route_new(c, "vpc-a", "10.5.0.0/16", CLINK_NEXTHOP_VPN));
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-a", 1), -EINVAL,
+		       "route,classic");
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-a"));
+
+	/* without the route it may be enabled */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_DEL_ROUTE, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+			      APFX(CLINK_A_ROUTE_DST, "10.5.0.0/16")));
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 1));
+}
+
+TEST_F(vpc, custom_route_into_classic_space_fails_while_enabled)
+{
+	struct clink *c = &self->c;
+	struct cl_vec routes = CL_VEC(struct cl_route);
+	struct cl_route *rt;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	EXPECT_CL_FAIL(c, cl_route_new(c, "vpc-a", "10.5.0.0/16", CLINK_NEXTHOP_NAT),
+		       -EINVAL, "classic");
+	EXPECT_CL_FAIL(c, cl_route_new(c, "vpc-a", "10.0.0.0/7", CLINK_NEXTHOP_PEERING),
+		       -EINVAL, "classic");
+	/* outside the classic space is fine */
+	EXPECT_CL_OK(c, cl_route_new(c, "vpc-a", "192.168.0.0/16", CLINK_NEXTHOP_VPN));
+
+	ASSERT_CL_OK(c, cl_routes(c, "vpc-a", &routes));
+	EXPECT_EQ(NULL, cl_route_find(&routes, "10.5.0.0/16"));
+	EXPECT_EQ(NULL, cl_route_find(&routes, "10.0.0.0/7"));
+	rt = cl_route_find(&routes, "192.168.0.0/16");
+	ASSERT_NE(NULL, rt);
+	EXPECT_EQ(CLINK_ROUTE_CUSTOM, rt->type);
+	EXPECT_EQ(CLINK_NEXTHOP_VPN, rt->nexthop);
+	rt = cl_route_find(&routes, "172.16.0.0/16");
+	ASSERT_NE(NULL, rt) TH_LOG("no local route for the primary CIDR");
+	EXPECT_EQ(CLINK_ROUTE_LOCAL, rt->type);
+	cl_vec_free(&routes);
+}
+
+TEST_F(vpc, enable_succeeds_for_eligible_cidrs)
+{
+	struct clink *c = &self->c;
+	struct cl_dev_info d;
+
+	EXPECT_CL_OK(c, cl_vpc_cl(c, "vpc-172", 100, "172.16.0.0/12"));
+	EXPECT_CL_OK(c, cl_vpc_cl(c, "vpc-192", 101, "192.168.0.0/16"));
+
+	/* 10.111.0.0/16 is fine once the classic space leaves it out */
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-10", 102, "10.111.0.0/16"));
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-10", 1), -EINVAL, "classic");
+	/* the classic space may not change while ClassicLink is on anywhere */
+	EXPECT_CL_FAIL2(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+				 APFXL(CLINK_A_DEV_CLASSIC_SPACE,
+				       "10.0.0.0/10,10.128.0.0/9")),
+			-EBUSY, -EINVAL, "classic");
+	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-172", 0));
+	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-192", 0));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+			      APFXL(CLINK_A_DEV_CLASSIC_SPACE,
+				    "10.0.0.0/10,10.128.0.0/9")));
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	ASSERT_EQ(2, d.n_classic);
+	EXPECT_TRUE(cl_pfx_eq(&d.classic[0], "10.0.0.0/10") ||
+		    cl_pfx_eq(&d.classic[1], "10.0.0.0/10"));
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-10", 1));
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-172", 1));
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-192", 1));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-10"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-172"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-192"));
+
+	/* an instance in the new classic space links to the 10.x VPC */
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.200.0.1"));
+	EXPECT_CL_OK(c, cl_link(c, "i-1", "vpc-10"));
+	/* and one outside it cannot even be created */
+	EXPECT_CL_FAIL(c, cl_inst_new(c, "i-2", "10.111.0.5"), -EINVAL, "classic");
+}
+
+TEST_F(vpc, enable_fails_when_region_differs_from_device)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+			      AS(CLINK_A_DEV_REGION, "us-east-1")));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AS(CLINK_A_VPC_ID, "vpc-eu"),
+			      AU32(CLINK_A_VPC_VNI, 100),
+			      APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16"),
+			      AS(CLINK_A_VPC_REGION, "eu-west-1")));
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-eu", 1), -EXDEV, "region");
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-eu"));
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. What linked instances keep busy                                   */
+
+TEST_F(vpc, disable_and_delete_fail_with_ebusy_while_linked)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-a", 0), -EBUSY, NULL);
+	EXPECT_CL_FAIL(c, cl_vpc_del(c, "vpc-a"), -EBUSY, NULL);
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-a"));
+	EXPECT_EQ(1, vpc_n_links(c, "vpc-a"));
+
+	ASSERT_CL_OK(c, cl_unlink(c, "i-1"));
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 0));
+	EXPECT_CL_OK(c, cl_vpc_del(c, "vpc-a"));
+	EXPECT_CL_FAIL(c, cl_vpc_del(c, "vpc-a"), -ENOENT, "vpc-a");
+}
+
+TEST_F(vpc, duplicate_vni_fails_with_eaddrinuse)
+{
+	struct clink *c = &self->c;
+	struct cl_dev_info d;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 4242, "172.16.0.0/16"));
+	EXPECT_CL_FAIL(c, cl_vpc_new(c, "vpc-b", 4242, "172.17.0.0/16"),
+		       -EADDRINUSE, "vni");
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_GET_VPC, 0, AS(CLINK_A_VPC_ID, "vpc-b")),
+		       -ENOENT, NULL);
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(1, d.n_vpcs);
+	/* replacing vpc-a with its own VNI is no conflict */
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 4242),
+			      APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16")));
+	/* taking another VPC's VNI by replacing is one */
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-c", 4343, "172.18.0.0/16"));
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+				AS(CLINK_A_VPC_ID, "vpc-c"), AU32(CLINK_A_VPC_VNI, 4242),
+				APFX(CLINK_A_VPC_CIDR, "172.18.0.0/16")),
+		       -EADDRINUSE, "vni");
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. Linking                                                           */
+
+CLINK_FIXTURE(link);
+
+TEST_F(link, fails_with_enoent_unless_both_exist)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+
+	EXPECT_CL_FAIL(c, cl_link(c, "i-none", "vpc-a"), -ENOENT, "instance|i-none");
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1", "vpc-none"), -ENOENT, "vpc");
+	EXPECT_EQ(0, n_links(c, NULL));
+	EXPECT_CL_FAIL(c, cl_unlink(c, "i-1"), -ENOENT, NULL);
+	EXPECT_CL_FAIL(c, cl_unlink(c, "i-none"), -ENOENT, NULL);
+}
+
+TEST_F(link, fails_when_classiclink_disabled)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1", "vpc-a"), -EINVAL, "classiclink|classic link");
+	EXPECT_EQ(0, n_links(c, NULL));
+}
+
+TEST_F(link, fails_when_instance_ip_outside_classic_space)
+{
+	struct clink *c = &self->c;
+
+	/* i-1 was created in the classic space, which then shrank */
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-2", "10.0.0.9"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+			      APFXL(CLINK_A_DEV_CLASSIC_SPACE, "10.0.0.0/16")));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1", "vpc-a"), -EINVAL, "classic");
+	EXPECT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+	EXPECT_EQ(1, n_links(c, NULL));
+}
+
+TEST_F(link, fails_with_exdev_when_regions_differ)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+			      AS(CLINK_A_DEV_REGION, "us-east-1")));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-eu"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.3"),
+			      AS(CLINK_A_INST_REGION, "eu-west-1")));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-us"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.4"),
+			      AS(CLINK_A_INST_REGION, "us-east-1")));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-eu", "vpc-a"), -EXDEV, "region");
+	EXPECT_CL_OK(c, cl_link(c, "i-us", "vpc-a"));
+	EXPECT_EQ(1, n_links(c, NULL));
+}
+
+TEST_F(link, fails_with_exdev_when_accounts_differ)
+{
+	struct clink *c = &self->c;
+	struct cl_vpc_info v;
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+			      AU32(CLINK_A_VPC_VNI, 100),
+			      APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16"),
+			      AS(CLINK_A_VPC_ACCOUNT, "111111111111")));
+	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 1));
+	ASSERT_CL_OK(c, cl_get_vpc(c, "vpc-a", &v));
+	EXPECT_STREQ("111111111111", v.account);
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-other"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.3"),
+			      AS(CLINK_A_INST_ACCOUNT, "222222222222")));
+	/* no account (the default, empty) is another account too */
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-none", "10.1.2.4"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-same"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.5"),
+			      AS(CLINK_A_INST_ACCOUNT, "111111111111")));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-other", "vpc-a"), -EXDEV, "account");
+	EXPECT_CL_FAIL(c, cl_link(c, "i-none", "vpc-a"), -EXDEV, "account");
+	EXPECT_CL_OK(c, cl_link(c, "i-same", "vpc-a"));
+	EXPECT_EQ(1, n_links(c, NULL));
+}
+
+TEST_F(link, fails_with_eexist_naming_the_vpc_when_already_linked)
+{
+	struct clink *c = &self->c;
+	struct cl_inst_info i;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-first", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-second", 101, "172.17.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-first"));
+
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1", "vpc-second"), -EEXIST, "vpc-first");
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1", "vpc-first"), -EEXIST, "vpc-first");
+	ASSERT_CL_OK(c, cl_get_inst(c, "i-1", &i));
+	EXPECT_TRUE(i.linked);
+	EXPECT_STREQ("vpc-first", i.vpc);
+	EXPECT_EQ(1, vpc_n_links(c, "vpc-first"));
+	EXPECT_EQ(0, vpc_n_links(c, "vpc-second"));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-second", "10.1.2.3", NULL));
+}
+
+/* Creates @n instances 10.1.x.y named i-<k> for k in [from, from + n). */
+static int make_instances(struct clink *c, int from, int n, struct cl_batch *b)
+{
+	char id[32], addr[32];
+	int k;
+
+	cl_batch_init(b, c);
+	for (k = from; k < from + n; k++) {
+		snprintf(id, sizeof(id), "i-%d", k);
+		snprintf(addr, sizeof(addr), "10.1.%d.%d", k >> 8, k & 255);
+		CLBATCH(b, CLINK_CMD_NEW_INSTANCE, NLM_F_ACK, AS(CLINK_A_INST_ID, id),
+			AADDR(CLINK_A_INST_ADDR, addr));
+	}
+	cl_batch_flush(b);
+	return b->nfail ? b->first_err : 0;
+}
+
+static int link_instances(struct clink *c, int from, int n, const char *vpc,
+			  struct cl_batch *b)
+{
+	char id[32];
+	int k;
+
+	cl_batch_init(b, c);
+	for (k = from; k < from + n; k++) {
+		snprintf(id, sizeof(id), "i-%d", k);
+		CLBATCH(b, CLINK_CMD_NEW_LINK, NLM_F_ACK, AS(CLINK_A_INST_ID, id),
+			AS(CLINK_A_VPC_ID, vpc));
+	}
+	cl_batch_flush(b);
+	return b->nfail ? b->first_err : 0;
+}
+
+TEST_F(link, fails_with_enospc_above_default_100_links_per_vpc)
+{
+	struct clink *c = &self->c;
+	struct cl_dev_info d;
+	struct cl_batch b;
+
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	ASSERT_EQ(CLINK_DEFAULT_MAX_LINKS_PER_VPC, d.max_lpv);
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 101, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, link_instances(c, 0, 100, "vpc-a", &b)) TH_LOG("%s", b.first_ext);
+	EXPECT_EQ(100, vpc_n_links(c, "vpc-a"));
+
+	EXPECT_CL_FAIL(c, cl_link(c, "i-100", "vpc-a"), -ENOSPC, "link,100");
+	EXPECT_EQ(100, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.0.100", NULL));
+	/* the limit is per VPC */
+	EXPECT_CL_OK(c, cl_link(c, "i-100", "vpc-b"));
+	/* and a freed slot can be taken again */
+	ASSERT_CL_OK(c, cl_unlink(c, "i-0"));
+	EXPECT_CL_OK(c, cl_link(c, "i-0", "vpc-b"));
+	ASSERT_CL_OK(c, cl_unlink(c, "i-100"));
+	EXPECT_CL_OK(c, cl_link(c, "i-100", "vpc-a"));
+	EXPECT_EQ(100, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(1, vpc_n_links(c, "vpc-b"));
+}
+
+TEST_F_TIMEOUT(link, fails_with_enospc_above_1000_links_per_vpc_when_set, 300)
+{
+	struct clink *c = &self->c;
+	struct cl_dev_info d;
+	struct cl_batch b;
+	double t0 = cl_now();
+
+	ASSERT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS_PER_VPC, 1000));
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(1000, d.max_lpv);
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 1001, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, link_instances(c, 0, 1000, "vpc-a", &b))
+		TH_LOG("%ld failed: %s", b.nfail, b.first_ext);
+	EXPECT_EQ(1000, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(1000, n_links(c, NULL));
+
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1000", "vpc-a"), -ENOSPC, "link,1000");
+	EXPECT_EQ(1000, vpc_n_links(c, "vpc-a"));
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(1000, d.n_links);
+
+	/* the limit cannot drop below what a VPC already has */
+	EXPECT_NE(0, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS_PER_VPC, 999));
+	EXPECT_NE(0, c->ext[0]) TH_LOG("no extack for max-links-per-vpc below use");
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(1000, d.max_lpv);
+	ksft_print_msg("1001 instances, 1000 links in %.1f s\n", cl_now() - t0);
+}
+
+TEST_F(link, fails_with_enospc_above_device_max_links)
+{
+	struct clink *c = &self->c;
+	struct cl_batch b;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 4, &b));
+	ASSERT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS, 3));
+	ASSERT_CL_OK(c, cl_link(c, "i-0", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-2", "vpc-b"));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-3", "vpc-b"), -ENOSPC, "link,3");
+	EXPECT_EQ(3, n_links(c, NULL));
+	/* not below the current count */
+	EXPECT_NE(0, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS, 2));
+}
+
+TEST_F(link, duplicate_instance_ip_fails_with_eaddrinuse)
+{
+	struct clink *c = &self->c;
+	struct cl_inst_info i;
+
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-2", "10.1.2.4"));
+	EXPECT_CL_FAIL(c, cl_inst_new(c, "i-3", "10.1.2.3"), -EADDRINUSE,
+		       "10.1.2.3|address|ip");
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_GET_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-3")),
+		       -ENOENT, NULL);
+	/* moving an instance onto a taken address is the same conflict */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_SET_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-2"),
+				AADDR(CLINK_A_INST_ADDR, "10.1.2.3")),
+		       -EADDRINUSE, "10.1.2.3|address|ip");
+	ASSERT_CL_OK(c, cl_get_inst(c, "i-2", &i));
+	EXPECT_EQ(cl_ip("10.1.2.4"), i.addr);
+	/* a freed address can be reused */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_DEL_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1")));
+	EXPECT_CL_OK(c, cl_inst_new(c, "i-3", "10.1.2.3"));
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. Classiclink routes                                                */
+
+TEST_F(link, injects_classiclink_route_and_withdraws_it_on_unlink)
+{
+	struct clink *c = &self->c;
+	struct cl_vec routes = CL_VEC(struct cl_route);
+	struct cl_events ev;
+	struct cl_route *rt;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_EQ(0, cl_events_open(&ev));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+
+	ASSERT_CL_OK(c, cl_routes(c, "vpc-a", &routes));
+	rt = cl_route_find(&routes, "10.1.2.3/32");
+	ASSERT_NE(NULL, rt) TH_LOG("no /32 for the linked instance");
+	EXPECT_EQ(CLINK_ROUTE_CLASSICLINK, rt->type);
+	EXPECT_TRUE(rt->has_inst);
+	EXPECT_STREQ("i-1", rt->inst);
+	EXPECT_STREQ("vpc-a", rt->vpc);
+	EXPECT_NE(NULL, cl_route_find(&routes, "172.16.0.0/16"));
+	EXPECT_EQ(2, routes.n);
+
+	/* a BGP speaker learns it from the events */
+	cl_events_drain(&ev, 200);
+	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_NEW_LINK, -1, "i-1", "vpc-a"));
+	{
+		struct cl_event *e = cl_events_find(&ev, CLINK_CMD_NEW_ROUTE, NULL, "vpc-a");
+
+		ASSERT_NE(NULL, e) TH_LOG("no NEW_ROUTE event for the /32");
+		EXPECT_EQ(CLINK_ROUTE_CLASSICLINK, e->route_type);
+		EXPECT_TRUE(e->has_route_dst && cl_pfx_eq(&e->route_dst, "10.1.2.3/32"));
+		EXPECT_EQ(self->c.ifindex, e->ifindex);
+	}
+	cl_events_clear(&ev);
+
+	/* the kernel owns it */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_DEL_ROUTE, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+				APFX(CLINK_A_ROUTE_DST, "10.1.2.3/32")),
+		       -EINVAL, "kernel");
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_DEL_ROUTE, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+				APFX(CLINK_A_ROUTE_DST, "172.16.0.0/16")),
+		       -EINVAL, "kernel");
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, NLM_F_REPLACE,
+				AS(CLINK_A_VPC_ID, "vpc-a"),
+				APFX(CLINK_A_ROUTE_DST, "10.1.2.3/32"),
+				AU8(CLINK_A_ROUTE_NEXTHOP, CLINK_NEXTHOP_VPN)),
+		       -EINVAL, "kernel");
+	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.1.2.3", "i-1"));
+
+	ASSERT_CL_OK(c, cl_unlink(c, "i-1"));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.2.3", NULL));
+	ASSERT_CL_OK(c, cl_routes(c, "vpc-a", &routes));
+	EXPECT_EQ(1, routes.n);
+	EXPECT_EQ(0, n_links(c, NULL));
+	cl_events_drain(&ev, 200);
+	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_DEL_LINK, -1, "i-1", "vpc-a"));
+	{
+		struct cl_event *e = cl_events_find(&ev, CLINK_CMD_DEL_ROUTE, NULL, "vpc-a");
+
+		ASSERT_NE(NULL, e) TH_LOG("no DEL_ROUTE event for the /32");
+		EXPECT_EQ(CLINK_ROUTE_CLASSICLINK, e->route_type);
+		EXPECT_TRUE(e->has_route_dst && cl_pfx_eq(&e->route_dst, "10.1.2.3/32"));
+	}
+	cl_vec_free(&routes);
+	cl_events_close(&ev);
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. What invalidates a link                                           */
+
+CLINK_FIXTURE(event);
+
+TEST_F(event, ip_change_unlinks_and_emits_del_link_ip_changed)
+{
+	struct clink *c = &self->c;
+	struct cl_inst_info i;
+	struct cl_events ev;
+	struct cl_event *e;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	ASSERT_EQ(0, cl_events_open(&ev));
+
+	/* the same address changes nothing */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.3")));
+	EXPECT_EQ(1, n_links(c, NULL));
+	cl_events_drain(&ev, 100);
+	EXPECT_EQ(0, cl_events_count(&ev, CLINK_CMD_DEL_LINK, -1, NULL, NULL));
+	cl_events_clear(&ev);
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1"),
+			      AADDR(CLINK_A_INST_ADDR, "10.9.9.9")));
+	EXPECT_EQ(0, n_links(c, NULL));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.2.3", NULL));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.9.9.9", NULL));
+	EXPECT_EQ(0, vpc_n_links(c, "vpc-a"));
+	ASSERT_CL_OK(c, cl_get_inst(c, "i-1", &i));
+	EXPECT_EQ(cl_ip("10.9.9.9"), i.addr);
+	EXPECT_FALSE(i.linked);
+
+	cl_events_drain(&ev, 200);
+	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_DEL_LINK, CLINK_EVENT_IP_CHANGED,
+				     "i-1", "vpc-a"))
+		cl_events_print(&ev);
+	e = cl_events_find(&ev, CLINK_CMD_DEL_ROUTE, NULL, "vpc-a");
+	EXPECT_TRUE(e && e->route_type == CLINK_ROUTE_CLASSICLINK &&
+		    cl_pfx_eq(&e->route_dst, "10.1.2.3/32"))
+		cl_events_print(&ev);
+	cl_events_clear(&ev);
+
+	/* the old address is free, and the instance can link again */
+	EXPECT_CL_OK(c, cl_inst_new(c, "i-2", "10.1.2.3"));
+	EXPECT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.9.9.9", "i-1"));
+
+	/* NEW_INSTANCE replacing the address invalidates the link the same way */
+	cl_events_drain(&ev, 50);
+	cl_events_clear(&ev);
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE,
+			      AS(CLINK_A_INST_ID, "i-1"),
+			      AADDR(CLINK_A_INST_ADDR, "10.8.8.8")));
+	EXPECT_EQ(0, n_links(c, NULL));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.9.9.9", NULL));
+	cl_events_drain(&ev, 200);
+	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_DEL_LINK, CLINK_EVENT_IP_CHANGED,
+				     "i-1", "vpc-a"))
+		cl_events_print(&ev);
+	cl_events_close(&ev);
+}
+
+TEST_F(event, instance_deletion_unlinks_and_emits_del_link_instance_deleted)
+{
+	struct clink *c = &self->c;
+	struct cl_events ev;
+	struct cl_dev_info d;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-2", "10.1.2.4"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+	ASSERT_EQ(0, cl_events_open(&ev));
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_DEL_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1")));
+	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.2.3", NULL));
+	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.1.2.4", "i-2"));
+	EXPECT_EQ(1, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(1, n_links(c, NULL));
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(1, d.n_insts);
+	EXPECT_EQ(1, d.n_links);
+
+	cl_events_drain(&ev, 200);
+	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_DEL_LINK,
+				     CLINK_EVENT_INSTANCE_DELETED, "i-1", "vpc-a"))
+		cl_events_print(&ev);
+	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_DEL_INSTANCE, -1, "i-1", NULL))
+		cl_events_print(&ev);
+	EXPECT_EQ(0, cl_events_count(&ev, CLINK_CMD_DEL_LINK, -1, "i-2", NULL));
+	cl_events_close(&ev);
+
+	/* the VPC is free once the last link goes */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_DEL_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-2")));
+	EXPECT_CL_OK(c, cl_vpc_del(c, "vpc-a"));
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. FLUSH_LINKS                                                       */
+
+TEST_F(link, flush_unlinks_every_instance_of_the_vpc)
+{
+	struct clink *c = &self->c;
+	struct cl_events ev;
+	struct cl_batch b;
+	char addr[32];
+	int k;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 7, &b));
+	ASSERT_EQ(0, link_instances(c, 0, 5, "vpc-a", &b));
+	ASSERT_EQ(0, link_instances(c, 5, 2, "vpc-b", &b));
+	ASSERT_EQ(0, cl_events_open(&ev));
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_FLUSH_LINKS, 0, AS(CLINK_A_VPC_ID, "vpc-a")));
+	EXPECT_EQ(0, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(2, vpc_n_links(c, "vpc-b"));
+	EXPECT_EQ(2, n_links(c, NULL));
+	for (k = 0; k < 7; k++) {
+		snprintf(addr, sizeof(addr), "10.1.0.%d", k);
+		EXPECT_EQ(k >= 5, cl_route_present(c, k < 5 ? "vpc-a" : "vpc-b", addr, NULL))
+			TH_LOG("route to %s", addr);
+	}
+	cl_events_drain(&ev, 300);
+	EXPECT_EQ(5, cl_events_count(&ev, CLINK_CMD_DEL_LINK, CLINK_EVENT_FLUSHED,
+				     NULL, "vpc-a"))
+		cl_events_print(&ev);
+	EXPECT_EQ(0, cl_events_count(&ev, CLINK_CMD_DEL_LINK, -1, NULL, "vpc-b"));
+	cl_events_close(&ev);
+
+	/* flushing nothing is no error; an unknown VPC is */
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_FLUSH_LINKS, 0, AS(CLINK_A_VPC_ID, "vpc-a")));
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_FLUSH_LINKS, 0, AS(CLINK_A_VPC_ID, "vpc-x")),
+		       -ENOENT, NULL);
+	/* now the VPC can go */
+	EXPECT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 0));
+	EXPECT_CL_OK(c, cl_vpc_del(c, "vpc-a"));
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. EEXIST, and NLM_F_REPLACE updating in place                       */
+
+CLINK_FIXTURE(replace);
+
+TEST_F(replace, vpc)
+{
+	struct clink *c = &self->c;
+	struct cl_vpc_info v;
+	struct cl_dev_info d;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	EXPECT_CL_FAIL(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"), -EEXIST, "vpc-a");
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE | NLM_F_EXCL,
+				AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 100),
+				APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16")),
+		       -EEXIST, NULL);
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
+			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16"),
+			      AS(CLINK_A_VPC_ACCOUNT, "123456789012")));
+	ASSERT_CL_OK(c, cl_get_vpc(c, "vpc-a", &v));
+	EXPECT_EQ(200, v.vni);
+	EXPECT_TRUE(cl_pfx_eq(&v.cidr, "172.20.0.0/16"));
+	EXPECT_STREQ("123456789012", v.account);
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(1, d.n_vpcs);
+	/* the old VNI is free again */
+	EXPECT_CL_OK(c, cl_vpc_new(c, "vpc-b", 100, "172.16.0.0/16"));
+
+	/* with links, VNI, CIDR, region and account are frozen */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
+			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")));
+	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 1));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+				AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 300),
+				APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")),
+		       -EBUSY, NULL);
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+				AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
+				APFX(CLINK_A_VPC_CIDR, "172.21.0.0/16")),
+		       -EBUSY, NULL);
+	ASSERT_CL_OK(c, cl_get_vpc(c, "vpc-a", &v));
+	EXPECT_EQ(200, v.vni);
+	EXPECT_TRUE(cl_pfx_eq(&v.cidr, "172.20.0.0/16"));
+	EXPECT_EQ(1, v.n_links);
+	EXPECT_EQ(1, v.classiclink);
+	/* re-applying the same configuration is idempotent, link kept */
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
+			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")));
+	EXPECT_EQ(1, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.1.2.3", "i-1"));
+}
+
+TEST_F(replace, instance)
+{
+	struct clink *c = &self->c;
+	struct cl_inst_info i;
+
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	EXPECT_CL_FAIL(c, cl_inst_new(c, "i-1", "10.1.2.4"), -EEXIST, "i-1");
+	ASSERT_CL_OK(c, cl_get_inst(c, "i-1", &i));
+	EXPECT_EQ(cl_ip("10.1.2.3"), i.addr);
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE,
+			      AS(CLINK_A_INST_ID, "i-1"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.4"),
+			      AS(CLINK_A_INST_ACCOUNT, "123456789012")));
+	ASSERT_CL_OK(c, cl_get_inst(c, "i-1", &i));
+	EXPECT_EQ(cl_ip("10.1.2.4"), i.addr);
+	EXPECT_STREQ("123456789012", i.account);
+	/* the old address was released, the new one is taken */
+	EXPECT_CL_OK(c, cl_inst_new(c, "i-2", "10.1.2.3"));
+	EXPECT_CL_FAIL(c, cl_inst_new(c, "i-3", "10.1.2.4"), -EADDRINUSE, NULL);
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE | NLM_F_EXCL,
+				AS(CLINK_A_INST_ID, "i-1"),
+				AADDR(CLINK_A_INST_ADDR, "10.1.2.5")),
+		       -EEXIST, NULL);
+}
+
+TEST_F(replace, endpoint)
+{
+	struct clink *c = &self->c;
+	struct cl_vec eps = CL_VEC(struct cl_ep);
+	struct cl_ep *e;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_ep_new(c, "vpc-a", "172.16.0.10", "192.0.2.1",
+				  "02:00:00:00:00:01"));
+	EXPECT_CL_FAIL(c, cl_ep_new(c, "vpc-a", "172.16.0.10", "192.0.2.2",
+				    "02:00:00:00:00:02"), -EEXIST, NULL);
+	EXPECT_CL_FAIL(c, cl_ep_new(c, "vpc-a", "172.17.0.10", "192.0.2.2",
+				    "02:00:00:00:00:02"), -EINVAL, "cidr|172.17.0.10");
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ENDPOINT, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"),
+			      AADDR(CLINK_A_EP_ADDR, "172.16.0.10"),
+			      AADDR(CLINK_A_EP_VTEP, "192.0.2.2"),
+			      AMAC(CLINK_A_EP_MAC, "02:00:00:00:00:02")));
+	ASSERT_CL_OK(c, cl_endpoints(c, NULL, &eps));
+	ASSERT_EQ(1, eps.n);
+	e = CL_AT(&eps, struct cl_ep, 0);
+	EXPECT_EQ(cl_ip("172.16.0.10"), e->addr);
+	EXPECT_EQ(cl_ip("192.0.2.2"), e->vtep);
+	EXPECT_EQ(6, e->mac_len);
+	EXPECT_EQ(2, e->mac[5]);
+	EXPECT_STREQ("vpc-a", e->vpc);
+	cl_vec_free(&eps);
+}
+
+TEST_F(replace, route)
+{
+	struct clink *c = &self->c;
+	struct cl_vec routes = CL_VEC(struct cl_route);
+	struct cl_route *rt;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_route_new(c, "vpc-a", "192.168.0.0/16", CLINK_NEXTHOP_VPN));
+	EXPECT_CL_FAIL(c, cl_route_new(c, "vpc-a", "192.168.0.0/16", CLINK_NEXTHOP_NAT),
+		       -EEXIST, NULL);
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"),
+			      APFX(CLINK_A_ROUTE_DST, "192.168.0.0/16"),
+			      AU8(CLINK_A_ROUTE_NEXTHOP, CLINK_NEXTHOP_PEERING)));
+	ASSERT_CL_OK(c, cl_routes(c, "vpc-a", &routes));
+	rt = cl_route_find(&routes, "192.168.0.0/16");
+	ASSERT_NE(NULL, rt);
+	EXPECT_EQ(CLINK_ROUTE_CUSTOM, rt->type);
+	EXPECT_EQ(CLINK_NEXTHOP_PEERING, rt->nexthop);
+	EXPECT_EQ(2, routes.n);
+	cl_vec_free(&routes);
+}
+
+TEST_F(replace, acl)
+{
+	struct clink *c = &self->c;
+	struct cl_vec acls = CL_VEC(struct cl_acl);
+	struct cl_acl *a;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ACL, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+			      AU32(CLINK_A_ACL_PRIO, 10),
+			      AU8(CLINK_A_ACL_DIR, CLINK_ACL_TO_VPC),
+			      AU8(CLINK_A_ACL_ACTION, CLINK_ACL_ALLOW),
+			      AU8(CLINK_A_ACL_PROTO, 6),
+			      AU16(CLINK_A_ACL_DPORT_MIN, 22),
+			      AU16(CLINK_A_ACL_DPORT_MAX, 22)));
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_ACL, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+				AU32(CLINK_A_ACL_PRIO, 10),
+				AU8(CLINK_A_ACL_DIR, CLINK_ACL_TO_VPC),
+				AU8(CLINK_A_ACL_ACTION, CLINK_ACL_DENY)),
+		       -EEXIST, NULL);
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ACL, NLM_F_REPLACE,
+			      AS(CLINK_A_VPC_ID, "vpc-a"),
+			      AU32(CLINK_A_ACL_PRIO, 10),
+			      AU8(CLINK_A_ACL_DIR, CLINK_ACL_TO_CLASSIC),
+			      AU8(CLINK_A_ACL_ACTION, CLINK_ACL_DENY),
+			      APFX(CLINK_A_ACL_SRC, "172.16.1.0/24")));
+	ASSERT_CL_OK(c, cl_acls(c, "vpc-a", &acls));
+	ASSERT_EQ(1, acls.n);
+	a = CL_AT(&acls, struct cl_acl, 0);
+	EXPECT_EQ(10, a->prio);
+	EXPECT_EQ(CLINK_ACL_TO_CLASSIC, a->dir);
+	EXPECT_EQ(CLINK_ACL_DENY, a->action);
+	/* replaced as a whole: the omitted fields are back to their defaults */
+	EXPECT_EQ(0, a->proto);
+	EXPECT_TRUE(cl_pfx_eq(&a->src, "172.16.1.0/24"));
+	EXPECT_TRUE(cl_pfx_eq(&a->dst, "0.0.0.0/0"));
+	EXPECT_EQ(0, a->dport_min);
+	EXPECT_EQ(65535, a->dport_max);
+	EXPECT_TRUE(a->has_hits);
+	cl_vec_free(&acls);
+}
+
+TEST_HARNESS_MAIN
