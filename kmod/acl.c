@@ -313,3 +313,7 @@ void clink_acl_free_all(struct clink_vpc *vpc)
 	vpc->n_acls = 0;
 	kfree_rcu(t, rcu);
 }
+
+#ifdef DEBUG
+#include "selftest/acl.c"
+#endif

@@ -44,4 +44,8 @@ bool clink_acl_allow(struct clink_vpc *vpc, enum clink_acl_dir dir,
 /* Control plane, under cd->lock. */
 void clink_acl_free_all(struct clink_vpc *vpc);
 
+#ifdef DEBUG
+bool clink_acl_selftest(void);
+#endif
+
 #endif /* _CLINK_ACL_H */

@@ -458,15 +458,6 @@ static int clink_newlink(struct net *src_net, struct net_device *dev,
 	cs->p[0].len = 8;
 	RCU_INIT_POINTER(cd->classic_space, cs);
 
-	ret = clink_dev_cfg_parse(&cfg, data, false, extack);
-	if (ret)
-		goto err_free_lists;
-	mutex_lock(&cd->lock);
-	ret = clink_dev_configure(cd, &cfg, extack);
-	mutex_unlock(&cd->lock);
-	if (ret)
-		goto err_free_lists;
-
 	ret = clink_vpc_init(cd);
 	if (ret)
 		goto err_free_lists;
@@ -476,6 +467,15 @@ static int clink_newlink(struct net *src_net, struct net_device *dev,
 	ret = clink_instance_init(cd);
 	if (ret)
 		goto err_uninit_endpoint;
+
+	ret = clink_dev_cfg_parse(&cfg, data, false, extack);
+	if (ret)
+		goto err_uninit_instance;
+	mutex_lock(&cd->lock);
+	ret = clink_dev_configure(cd, &cfg, extack);
+	mutex_unlock(&cd->lock);
+	if (ret)
+		goto err_uninit_instance;
 
 	ret = register_netdevice(dev);
 	if (ret)

@@ -7,13 +7,19 @@
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
+#include "acl.h"
 #include "device.h"
 #include "netlink.h"
+#include "route.h"
 
 static int __init clink_mod_init(void)
 {
 	int ret;
 
+#ifdef DEBUG
+	if (!clink_route_selftest() || !clink_acl_selftest())
+		return -ENOTRECOVERABLE;
+#endif
 	ret = clink_device_init();
 	if (ret)
 		return ret;

@@ -322,3 +322,7 @@ out:
 	clink_nl_dump_end(cd);
 	return clink_nl_dump_ret(skb, ret);
 }
+
+#ifdef DEBUG
+#include "selftest/route.c"
+#endif

@@ -45,4 +45,8 @@ void clink_route_notify_local(struct clink_vpc *vpc,
 void clink_route_notify_link(struct clink_link *link, u8 cmd,
 			     enum clink_event_reason reason);
 
+#ifdef DEBUG
+bool clink_route_selftest(void);
+#endif
+
 #endif /* _CLINK_ROUTE_H */

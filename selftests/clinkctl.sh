@@ -687,7 +687,7 @@ t0=$EPOCHREALTIME
 run "$CLINKCTL" -n "$big" -force -batch "$tmp/big.batch"
 t1=$EPOCHREALTIME
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-log_info "$BIG-line batch: $secs s ($(awk -v s="$secs" -v n="$BIG" 'BEGIN { printf "%d", s > 0 ? n / s : 0 }') commands/s)"
+log_info "$BIG-line batch: $secs s ($(awk -v s="$secs" -v n="$BIG" 'BEGIN { printf "%d", (s > 0) ? n / s : 0 }') commands/s)"
 [ "$RC" -eq 1 ] && [ "$ERR" = "Error: instance i-1 already exists
 Command failed $tmp/big.batch:$bad" ]
 rc=$?

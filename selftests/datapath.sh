@@ -65,10 +65,12 @@ banner_start()
 	tcp_source_start "$1" "$2" "$tmp/banner-$3"
 }
 
-# What the server at DST:PORT says to a client in NS.
+# What the server at DST:PORT says to a client in NS.  The client must not
+# close its side first: busybox nc, the server, would quit without a word.
 banner_get()
 {
-	ip netns exec "$1" timeout 20 nc -w 10 "$2" "$3" </dev/null 2>/dev/null
+	ip netns exec "$1" timeout 20 bash -c \
+		'exec 3<>"/dev/tcp/$1/$2" && cat <&3' _ "$2" "$3" 2>/dev/null
 }
 
 # check_banner NS DST PORT EXPECTED

@@ -1048,6 +1048,13 @@ struct fuzzer {
 	struct msg *m;
 	long todo;
 	int id;
+	/*
+	 * The request's subject: VPC f<k> (VNI k+1, 172.16.k.0/24, endpoints
+	 * 172.16.k.x) and instance g<j> (10.0.0.j+1).  Plausible values agree
+	 * with it most of the time, so that requests build on each other
+	 * (an endpoint in its VPC's CIDR, a link of existing objects).
+	 */
+	unsigned int k, j;
 };
 
 static void put_garbage(struct fuzzer *f, uint16_t type, size_t len)
@@ -1090,7 +1097,8 @@ static void gen_prefix(struct fuzzer *f, uint16_t type, int depth)
 	uint32_t addr;
 	uint8_t len;
 
-	switch (rnd(&f->r, 8)) {
+	switch (chance(&f->r, 60) ? 8 : rnd(&f->r, 8)) {
+	case 8: addr = htonl(0xac100000 | f->k << 8); len = 24; break;
 	case 0: addr = htonl(0x0a000000 | rnd(&f->r, 4) << 16); len = 16; break;
 	case 1: addr = htonl(0xac100000 | rnd(&f->r, 12) << 8); len = 24; break;
 	case 2: addr = htonl(0xac110000); len = 16; break;
@@ -1140,10 +1148,10 @@ static void gen_str(struct fuzzer *f, uint16_t type)
 			put_str(f->m, type, chance(&f->r, 50) ? "lo" : "nonexistent0");
 		return;
 	case CLINK_A_VPC_ID:
-		snprintf(s, sizeof(s), "f%u", rnd(&f->r, 12));
+		snprintf(s, sizeof(s), "f%u", chance(&f->r, 80) ? f->k : rnd(&f->r, 12));
 		break;
 	case CLINK_A_INST_ID:
-		snprintf(s, sizeof(s), "g%u", rnd(&f->r, 24));
+		snprintf(s, sizeof(s), "g%u", chance(&f->r, 80) ? f->j : rnd(&f->r, 24));
 		break;
 	default:
 		snprintf(s, sizeof(s), "%s", regions[rnd(&f->r, 4)]);
@@ -1190,7 +1198,11 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 
 	switch (k) {
 	case K_U8:
-		put_u8(m, type, chance(&f->r, 80) ? rnd(&f->r, 4) : rnd(&f->r, 256));
+		if (type == CLINK_A_VPC_CLASSICLINK && chance(&f->r, 70))
+			v = 1;
+		else
+			v = chance(&f->r, 80) ? rnd(&f->r, 4) : rnd(&f->r, 256);
+		put_u8(m, type, v);
 		break;
 	case K_U16:
 		put_u16(m, type, chance(&f->r, 50) ? rnd(&f->r, 1024) :
@@ -1207,8 +1219,7 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 				v = chance(&f->r, 50) ? 1 : 0x7fffff00 + rnd(&f->r, 255);
 			put_u32(m, type, v);
 		} else if (type == CLINK_A_VPC_VNI) {
-			put_u32(m, type, chance(&f->r, 80) ? 1 + rnd(&f->r, 12) :
-				pick_u32(f));
+			put_u32(m, type, chance(&f->r, 80) ? 1 + f->k : pick_u32(f));
 		} else if (type == CLINK_A_ACL_PRIO) {
 			put_u32(m, type, rnd(&f->r, 20));
 		} else {
@@ -1220,7 +1231,13 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 		put(m, type, &(uint64_t){ v }, 8);
 		break;
 	case K_ADDR:
-		put_u32(m, type, pick_addr(f));
+		if (type == CLINK_A_INST_ADDR && chance(&f->r, 70))
+			v = htonl(0x0a000001 + f->j);
+		else if (type == CLINK_A_EP_ADDR && chance(&f->r, 70))
+			v = htonl(0xac100000 | f->k << 8 | (1 + rnd(&f->r, 8)));
+		else
+			v = pick_addr(f);
+		put_u32(m, type, v);
 		break;
 	case K_MAC:
 		for (v = 0; v < 6; v++)
@@ -1267,11 +1284,7 @@ static int gen_request(struct fuzzer *f, bool last)
 				  rnd(&f->r, CLINK_CMD_MAX + 4);
 	tcmd = chance(&f->r, 95) ? cmd : 1 + (int)rnd(&f->r, CLINK_CMD_MAX);
 	flags = NLM_F_REQUEST | NLM_F_ACK;
-	/*
-	 * genl refuses every flag but REQUEST, ACK, ECHO and DUMP for a
-	 * family with resv_start_op: mostly valid flags, so that requests get
-	 * past that check and into clink.
-	 */
+	/* Mostly plain requests, so that most get past flag checks. */
 	if (chance(&f->r, 15))
 		flags |= flag_bits[rnd(&f->r, sizeof(flag_bits) / 2)];
 	if (chance(&f->r, 5))
@@ -1304,10 +1317,18 @@ static int gen_request(struct fuzzer *f, bool last)
 		gen_attr(f, CLINK_A_IFNAME);
 	}
 
+	f->k = rnd(&f->r, 12);
+	f->j = rnd(&f->r, 24);
 	attrs = tcmd <= CLINK_CMD_MAX ? cmd_attrs[tcmd] : cmd_attrs[0];
 	for (i = 0; i < 12 && attrs[i]; i++) {
-		if (chance(&f->r, tcmd == CLINK_CMD_SET_DEV ||
-				  tcmd == CLINK_CMD_NEW_ACL ? 30 : 90))
+		int p = 90;
+
+		if (tcmd == CLINK_CMD_SET_DEV || tcmd == CLINK_CMD_NEW_ACL)
+			p = 30;		/* optional, all of them */
+		if (attrs[i] == CLINK_A_VPC_REGION || attrs[i] == CLINK_A_VPC_ACCOUNT ||
+		    attrs[i] == CLINK_A_INST_REGION || attrs[i] == CLINK_A_INST_ACCOUNT)
+			p = 15;		/* optional: a mismatch refuses links */
+		if (chance(&f->r, p))
 			gen_attr(f, attrs[i]);
 		if (chance(&f->r, 3))		/* duplicate */
 			gen_attr(f, attrs[i]);

@@ -162,13 +162,6 @@ static inline uint32_t cl_ip(const char *s)
 	return a;
 }
 
-/* Network-order address from host-order integer. */
-static inline const char *cl_ntoa(uint32_t be, char *buf)
-{
-	inet_ntop(AF_INET, &be, buf, INET_ADDRSTRLEN);
-	return buf;
-}
-
 static inline int cl_put_pfx(struct nl_msg *m, int type, const char *s,
 			     int extra_type, bool nolen)
 {
@@ -565,10 +558,13 @@ struct cl_batch {
 
 static inline void cl_batch_init(struct cl_batch *b, struct clink *c)
 {
-	memset(b, 0, offsetof(struct cl_batch, buf));
+	b->c = c;
 	b->len = 0;
 	b->n = 0;
-	b->c = c;
+	b->total = 0;
+	b->nfail = 0;
+	b->first_err = 0;
+	b->first_ext[0] = '\0';
 }
 
 static inline int cl_batch_flush(struct cl_batch *b)
@@ -844,14 +840,6 @@ static inline bool cl_pfx_eq(const struct cl_pfx *p, const char *s)
 	if (!cl_parse_pfx(s, &addr, &len))
 		abort();
 	return p->addr == addr && p->len == len;
-}
-
-static inline const char *cl_pfx_str(const struct cl_pfx *p, char *buf)
-{
-	char a[INET_ADDRSTRLEN];
-
-	sprintf(buf, "%s/%u", cl_ntoa(p->addr, a), p->len);
-	return buf;
 }
 
 static inline void cl_str(struct nlattr *a, char *dst, size_t sz)

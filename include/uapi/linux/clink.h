@@ -23,7 +23,9 @@
  * Every request carries CLINK_A_IFINDEX or CLINK_A_IFNAME at the top level.
  * If neither is given and the namespace holds exactly one clink device, that
  * device is used; otherwise the request fails with ENODEV (no device) or
- * EINVAL ("more than one clink device, say which one").
+ * EINVAL ("more than one clink device, say which one"). Naming a device
+ * that is not a clink device, or one being deleted, fails with ENODEV;
+ * CLINK_A_IFINDEX and CLINK_A_IFNAME naming two devices, with EINVAL.
  *
  * Prefixes
  * --------
@@ -42,7 +44,11 @@
  * when the object exists, unless the request has NLM_F_REPLACE, in which case
  * the object is updated in place (what `ip route replace` does). A
  * controller can therefore re-apply its whole configuration idempotently.
- * With NLM_F_EXCL | NLM_F_REPLACE, EEXIST wins.
+ * With NLM_F_EXCL | NLM_F_REPLACE, EEXIST wins. NLM_F_CREATE is accepted
+ * and changes nothing. A replace sets every attribute of the request;
+ * optional attributes it lacks take their defaults, not their old values.
+ * SET_VPC with the current ClassicLink setting and SET_INSTANCE with the
+ * current address succeed and change nothing (no event).
  *
  * Errors
  * ------
@@ -54,6 +60,14 @@
  * be exceeded; the message names the limit), EPERM (missing CAP_NET_ADMIN),
  * EADDRINUSE (a classic IP or VNI is already taken), EXDEV (region or
  * account mismatch).
+ *
+ * Attributes are checked against the family's policy by the netlink core
+ * before any command runs, with the core's own errnos and messages: an
+ * unknown or output-only attribute, a wrong type or a string too long is
+ * EINVAL; a wrong length (an address not 4 bytes, a MAC not 6) or a value
+ * out of its range (VNI 0 or above 2^24, prefix length 33, an enum beyond
+ * its last value, a limit 0 or above its maximum) is ERANGE. Both carry
+ * the attribute's offset. The same holds for IFLA_CLINK_* in rtnetlink.
  *
  * Commands
  * ========
@@ -75,19 +89,25 @@
  *                              outside the classic space)
  *    CLINK_A_DEV_N_VPCS, CLINK_A_DEV_N_INSTANCES, CLINK_A_DEV_N_LINKS,
  *    CLINK_A_DEV_N_ENDPOINTS: u32, current counts
- *    CLINK_A_DEV_GENERATION: u32, bumped by every change
+ *    CLINK_A_DEV_GENERATION: u32, bumped by every change, never 0
  *    CLINK_A_STATS: nest of CLINK_STATS_A_* (device totals)
  *    CLINK_A_DROPS: nest, one u64 per drop reason, attribute type =
- *                   enum clink_drop_reason
+ *                   enum clink_drop_reason (CLINK_DROP_UNSPEC is the pad)
+ *   The dump lists every clink device of the namespace.
  *
  * CLINK_CMD_SET_DEV
  *   Changes any of CLINK_A_DEV_LOCAL, _PORT (only while the device is down:
  *   EBUSY otherwise), _REGION, _MAC, _MAX_LINKS_PER_VPC (not below the
  *   number of links of any VPC), _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not
  *   below the current count), _CLASSIC_SPACE and _VPC_ELIGIBLE (only while
- *   no VPC has ClassicLink enabled). All or nothing. The same attributes
- *   (except the lists' emptiness rules) are accepted in IFLA_INFO_DATA of
- *   RTM_NEWLINK/RTM_CHANGELINK, see IFLA_CLINK_* below.
+ *   no VPC has ClassicLink enabled). All or nothing. EBUSY applies only to
+ *   a value that changes: re-applying the current local address, port or
+ *   lists is fine. _REGION cannot change while a VPC of another region has
+ *   ClassicLink enabled (EBUSY). The classic space cannot be empty
+ *   (EINVAL); an empty vpc-eligible list means any prefix outside the
+ *   classic space. _MAC must be a unicast address. The same attributes
+ *   (but _MAC) are accepted in IFLA_INFO_DATA of RTM_NEWLINK and
+ *   RTM_CHANGELINK, see IFLA_CLINK_* below.
  *
  * CLINK_CMD_NEW_VPC (NLM_F_REPLACE honoured)
  *    CLINK_A_VPC_ID: string, 1..63 chars, required
@@ -98,15 +118,18 @@
  *    CLINK_A_VPC_ACCOUNT: string, default: empty
  *   A new VPC has ClassicLink disabled. Its route table holds one `local`
  *   route per CIDR. Replacing a VPC that has linked instances may not change
- *   its VNI, CIDR, region or account (EBUSY).
+ *   its VNI, CIDR, region or account (EBUSY). Replacing the CIDR fails
+ *   with EBUSY while an endpoint would lie outside the VPC's CIDRs, and,
+ *   with ClassicLink enabled, unless the new CIDR and region pass the
+ *   checks of SET_VPC.
  *
  * CLINK_CMD_SET_VPC
  *    CLINK_A_VPC_ID (required), CLINK_A_VPC_CLASSICLINK: u8 0|1
  *   Enabling fails (EINVAL) when the primary CIDR overlaps the classic
  *   space, lies outside every vpc-eligible prefix (when that list is set),
- *   or a custom route of the VPC overlaps the classic space, or the VPC's
- *   region differs from the device's (EXDEV). Disabling fails with EBUSY
- *   while instances are linked.
+ *   or a secondary CIDR or a custom route of the VPC overlaps the classic
+ *   space, or the VPC's region differs from the device's (EXDEV).
+ *   Disabling fails with EBUSY while instances are linked.
  *
  * CLINK_CMD_DEL_VPC
  *    CLINK_A_VPC_ID. EBUSY while instances are linked. Frees its routes,
@@ -115,13 +138,18 @@
  * CLINK_CMD_GET_VPC
  *   do (CLINK_A_VPC_ID) or dump. Replies with CLINK_A_VPC_ID, _VNI, _CIDR,
  *   _SECONDARY, _REGION, _ACCOUNT, _CLASSICLINK, _N_LINKS, _N_ENDPOINTS,
- *   _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic).
+ *   _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic). _N_ROUTES
+ *   counts every route GET_ROUTE lists: local, classiclink and custom.
  *
  * CLINK_CMD_NEW_CIDR, CLINK_CMD_DEL_CIDR
  *    CLINK_A_VPC_ID, CLINK_A_VPC_CIDR: a secondary CIDR to add or remove.
  *   At most CLINK_MAX_SECONDARY per VPC (ENOSPC); it may not overlap the
- *   primary or another secondary CIDR. Linked instances never reach
- *   secondary CIDRs.
+ *   primary or another secondary CIDR (EINVAL; the same CIDR again:
+ *   EEXIST), nor be the prefix of a custom route, nor, with ClassicLink
+ *   enabled, overlap the classic space (EINVAL). DEL_CIDR fails for the
+ *   primary CIDR (EINVAL) and while endpoints lie in the CIDR (EBUSY).
+ *   Linked instances never reach secondary CIDRs. The CIDR's local route
+ *   is announced as NEW_ROUTE / DEL_ROUTE.
  *
  * CLINK_CMD_NEW_ENDPOINT (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ENDPOINT
  *    CLINK_A_VPC_ID, CLINK_A_EP_ADDR: the VPC IP (required);
@@ -138,8 +166,11 @@
  *    CLINK_A_ROUTE_NEXTHOP: u8, enum clink_nexthop (NEW: required).
  *   Only `custom` routes can be added or deleted; `local` and `classiclink`
  *   routes belong to the kernel (EINVAL, "route is managed by the kernel").
- *   While ClassicLink is enabled, a custom route overlapping the classic
- *   space is refused. At most CLINK_MAX_ROUTES custom routes per VPC.
+ *   The same goes for a custom route to the prefix of a local or
+ *   classiclink route. While ClassicLink is enabled, a custom route
+ *   overlapping the classic space is refused. At most CLINK_MAX_ROUTES
+ *   custom routes per VPC. The longest prefix wins: a custom route inside
+ *   the primary CIDR takes its addresses out of linked instances' reach.
  *
  * CLINK_CMD_GET_ROUTE
  *   dump with CLINK_A_VPC_ID (required). One message per route:
@@ -154,12 +185,16 @@
  *    CLINK_A_INST_REGION: default: the device's region
  *    CLINK_A_INST_ACCOUNT: default: empty
  *   Replacing with a different address (or region or account) invalidates
- *   the instance's link, exactly as SET_INSTANCE does.
+ *   the instance's link, exactly as SET_INSTANCE does (the reason is
+ *   CLINK_EVENT_IP_CHANGED for an address, CLINK_EVENT_CHANGED otherwise).
+ *   A later change of the classic space leaves instances as they are;
+ *   NEW_LINK checks the address again.
  *
  * CLINK_CMD_SET_INSTANCE
- *    CLINK_A_INST_ID, CLINK_A_INST_ADDR. Changing the address of a linked
- *    instance unlinks it (its /32 is withdrawn from the VPC route table)
- *    and emits DEL_LINK with CLINK_EVENT_IP_CHANGED.
+ *    CLINK_A_INST_ID, CLINK_A_INST_ADDR. The address obeys the rules of
+ *    NEW_INSTANCE. Changing the address of a linked instance unlinks it
+ *    (its /32 is withdrawn from the VPC route table) and emits DEL_LINK
+ *    and DEL_ROUTE with CLINK_EVENT_IP_CHANGED.
  *
  * CLINK_CMD_DEL_INSTANCE
  *    CLINK_A_INST_ID. Unlinks first (DEL_LINK event with
@@ -179,7 +214,8 @@
  *    `classiclink` route into the VPC's route table.
  *
  * CLINK_CMD_DEL_LINK
- *    CLINK_A_INST_ID. ENOENT when not linked. Withdraws the /32.
+ *    CLINK_A_INST_ID. ENOENT when not linked. Withdraws the /32. With
+ *    CLINK_A_VPC_ID, also ENOENT when the instance is linked to another VPC.
  *
  * CLINK_CMD_FLUSH_LINKS
  *    CLINK_A_VPC_ID. Unlinks every instance of the VPC in one request
@@ -200,7 +236,8 @@
  *    CLINK_A_ACL_SPORT_MIN, _SPORT_MAX, _DPORT_MIN, _DPORT_MAX: u16
  *      (host order, default 0..65535; only with proto tcp or udp)
  *   The first matching rule decides; no match allows. At most
- *   CLINK_MAX_ACLS rules per VPC.
+ *   CLINK_MAX_ACLS rules per VPC. A port range may not end before it
+ *   starts (EINVAL). Replacing a rule restarts its hit counter.
  *
  * CLINK_CMD_GET_ACL
  *   dump with CLINK_A_VPC_ID. One message per rule, all CLINK_A_ACL_* and
@@ -216,13 +253,18 @@
  * CLINK_A_EVENT_REASON (u8 enum clink_event_reason). Injected and withdrawn
  * classiclink routes are announced as NEW_ROUTE / DEL_ROUTE with
  * CLINK_A_ROUTE_TYPE = CLINK_ROUTE_CLASSICLINK, the input a BGP speaker
- * needs.
+ * needs. The reason is CLINK_EVENT_ADDED, _CHANGED or _REMOVED, except for
+ * links removed as a side effect (IP_CHANGED, INSTANCE_DELETED, FLUSHED)
+ * and for the DEL_LINK and DEL_ROUTE of every link of a device that goes
+ * away (DEV_DELETED). Deleting a linked instance emits DEL_LINK and
+ * DEL_ROUTE (INSTANCE_DELETED), then DEL_INSTANCE (REMOVED).
  *
  * Dumps
  * =====
  * Dumps resume across messages and are checked with the device's
  * generation counter: a dump that raced a change is flagged with
- * NLM_F_DUMP_INTR and should be retried.
+ * NLM_F_DUMP_INTR and should be retried. Each part of a dump is consistent
+ * in itself (taken under the device's lock).
  *
  * Traffic statistics (CLINK_A_STATS nest)
  * =======================================
