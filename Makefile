@@ -9,6 +9,7 @@
 #       KVER=6.12        only kernels whose release contains "6.12"
 #       T=netlink        only tests whose file name contains "netlink"
 #       KROOT=<dir>      the kernel built in <dir> (selftests/debug)
+#       BUILD=<dir>      build and log there instead of build/
 #   make demo            boot a VM and run demo/demo.sh
 #   make bench           boot a VM and run bench/run (T=... is its argument)
 #   make vm              a shell in a VM with clink loaded
@@ -21,7 +22,7 @@
 
 SHELL := /bin/bash
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-BUILD := $(srctree)/build
+BUILD ?= $(srctree)/build
 VM := $(srctree)/selftests/vm
 
 # What "make check" runs, and how long it may take.
@@ -35,7 +36,7 @@ VM_TIMEOUT ?= 1800
 # installed ones (bzImage, config, kernelrelease, lib/modules/<kver>/build;
 # what selftests/debug/build-kernel.sh makes).
 KROOT ?=
-export KVER T TEST_TIMEOUT VM_TIMEOUT VM_JOBS VM_SMP KROOT
+export BUILD KVER T TEST_TIMEOUT VM_TIMEOUT VM_JOBS VM_SMP KROOT
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(srctree)/dkms.conf)
 KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
@@ -60,13 +61,12 @@ all: modules tools selftests
 
 # Only asks apt when a package is missing, so it is cheap to depend on.
 deps:
-	@missing=; \
-	for p in $(DEB_PKGS); do \
-		s=$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null); \
-		[ "$$s" = installed ] || missing="$$missing $$p"; \
-	done; \
+	@missing=$$(comm -13 \
+		<(dpkg-query -W -f='$${Package} $${db:Status-Status}\n' \
+			$(DEB_PKGS) 2>/dev/null | awk '$$2 == "installed" { print $$1 }' | sort -u) \
+		<(printf '%s\n' $(DEB_PKGS) | sort -u) | tr '\n' ' '); \
 	if [ -n "$$missing" ]; then \
-		echo "deps: installing$$missing"; \
+		echo "deps: installing $$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -q && \
 		apt-get install -y -q --no-install-recommends $$missing; \
@@ -158,11 +158,11 @@ style: $(KSRC)/.extracted
 
 # The module for the running kernel (INSTALL_KVER=... for another one):
 # through DKMS when it is installed, so it follows kernel upgrades, else
-# into /lib/modules/<kver>/extra.
+# (and always with DESTDIR, for packaging) into /lib/modules/<kver>/extra.
 install: tools
 	@set -e; \
-	if command -v dkms >/dev/null; then \
-		src=$(DESTDIR)/usr/src/clink-$(VERSION); \
+	if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null; then \
+		src=/usr/src/clink-$(VERSION); \
 		rm -rf $$src && mkdir -p $$src; \
 		cp -r kmod include dkms.conf Kconfig $$src/; \
 		dkms remove -m clink -v $(VERSION) --all >/dev/null 2>&1 || true; \

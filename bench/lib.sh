@@ -79,7 +79,25 @@ veth_pair() {
 	ip -n "$3" link set "$4" up
 }
 
-mac_of() { ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'; }
+# MAC addresses, looked up once: mac_fill NS DEV... in the main shell
+# (not in $(...), whose assignments are lost), then mac_of NS DEV.
+declare -A mac_cache=()
+mac_fill() {
+	local ns=$1 dev
+
+	shift
+	for dev in "$@"; do
+		mac_cache[$ns/$dev]=$(ip -n "$ns" -br link show dev "$dev" | awk '{ print $3 }')
+	done
+}
+
+mac_of() {
+	if [ -n "${mac_cache[$1/$2]:-}" ]; then
+		echo "${mac_cache[$1/$2]}"
+	else
+		ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'
+	fi
+}
 
 # A sink: everything arriving on NS:DEV is counted (rx_packets) and
 # dropped at tc ingress, before the stack spends anything on it.
@@ -103,38 +121,37 @@ rx_packets() {
 
 # ---- pktgen ---------------------------------------------------------------
 
-# pg NS FILE LINE...: write each LINE to /proc/net/pktgen/FILE in NS and
-# fail loudly when pktgen does not take it.
-pg() {
-	local ns=$1 file=$2
-
-	shift 2
-	ip netns exec "$ns" bash -c '
-		f=/proc/net/pktgen/$1; shift
-		for l in "$@"; do
-			echo "$l" >"$f" || { echo "pktgen: $f: $l: write failed" >&2; exit 1; }
-			case "$f" in */pgctrl) continue ;; esac
-			if ! grep -q "^Result: OK" "$f"; then
-				echo "pktgen: $f: $l: $(grep ^Result: "$f")" >&2
-				exit 1
-			fi
-		done' pg "$file" "$@"
-}
-
 # pg_setup NS DEV SIZE DMAC SRC_MIN SRC_MAX DST_MIN DST_MAX
 # One pktgen device on kpktgend_0 of NS, sending UDP (port 9 -> 9) of
 # SIZE bytes per frame until stopped.  Addresses are drawn at random in
 # their ranges, always, so that a range of one costs what a range of a
-# million costs except for the lookups.
+# million costs except for the lookups.  One process does it all, with
+# shell builtins only: forks are slow under TCG.
 pg_setup() {
-	local ns=$1 dev=$2 size=$3 dmac=$4
+	local ns=$1 dev=$2
 
-	pg "$ns" kpktgend_0 "rem_device_all" "add_device $dev" || return 1
-	pg "$ns" "$dev" "count 0" "clone_skb 0" "burst 1" "delay 0" \
-		"pkt_size $size" "dst_mac $dmac" \
-		"src_min $5" "src_max $6" "dst_min $7" "dst_max $8" \
-		"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9" \
-		"flag IPSRC_RND" "flag IPDST_RND" "flag NO_TIMESTAMP"
+	ip netns exec "$ns" bash -c '
+		pg() {
+			local f=/proc/net/pktgen/$1 l r
+			shift
+			for l in "$@"; do
+				echo "$l" >"$f" || { echo "pktgen: $f: $l: write failed" >&2; exit 1; }
+				while read -r r; do
+					case "$r" in
+					"Result: OK"*) continue 2 ;;
+					Result:*) echo "pktgen: $f: $l: $r" >&2; exit 1 ;;
+					esac
+				done <"$f"
+			done
+		}
+		dev=$1
+		pg kpktgend_0 "rem_device_all" "add_device $dev"
+		pg "$dev" "count 0" "clone_skb 0" "burst 1" "delay 0" \
+			"pkt_size $2" "dst_mac $3" \
+			"src_min $4" "src_max $5" "dst_min $6" "dst_max $7" \
+			"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9" \
+			"flag IPSRC_RND" "flag IPDST_RND" "flag NO_TIMESTAMP"' \
+		pg_setup "$dev" "${@:3}"
 }
 
 # pg_measure NS SINK_NS SINK_DEV: runs the pktgen setup of NS, waits

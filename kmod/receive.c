@@ -196,3 +196,23 @@ drop:
 	clink_drop(cd, skb, reason, true);
 	return 0;
 }
+
+/*
+ * ICMP errors about our VXLAN packets (frag-needed from the underlay above
+ * all) are taken by the socket, so the route to the VTEP learns its path MTU.
+ */
+int clink_udp_encap_err_lookup(struct sock *sk, struct sk_buff *skb)
+{
+	const struct vxlanhdr *vxh;
+	struct clink_dev *cd;
+
+	if (!pskb_may_pull(skb, skb_transport_offset(skb) + VXLAN_HLEN))
+		return -EINVAL;
+	vxh = vxlan_hdr(skb);
+	if (vxh->vx_flags != VXLAN_HF_VNI)
+		return -EINVAL;
+	cd = rcu_dereference_sk_user_data(sk);
+	if (!cd || !clink_vpc_find_vni(cd, be32_to_cpu(vxlan_vni(vxh->vx_vni))))
+		return -ENOENT;
+	return 0;
+}

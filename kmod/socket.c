@@ -19,6 +19,7 @@ int clink_socket_open(struct clink_dev *cd)
 		.sk_user_data = cd,
 		.encap_type = 1,
 		.encap_rcv = clink_udp_encap_recv,
+		.encap_err_lookup = clink_udp_encap_err_lookup,
 	};
 	struct net *net = dev_net(cd->dev);
 	struct socket *sock;

@@ -179,6 +179,11 @@ check_err "dev add with a bad classic-space creates nothing" 1 \
 ! ip -n "$a" link show clink0 >/dev/null 2>&1
 log_test $? "... and no clink0 exists"
 
+check_err "dev add with a limit out of range: the policy's message" 1 \
+	"Error: integer out of range" c dev add clink0 max-links-per-vpc 0
+! ip -n "$a" link show clink0 >/dev/null 2>&1
+log_test $? "... and no clink0 exists"
+
 check_ok "dev add clink0 with region, limit and prefix lists" \
 	c dev add clink0 region r1 max-links-per-vpc 2 \
 	classic-space 10.0.0.0/8,100.64.0.0/10 vpc-eligible 172.16.0.0/12
@@ -217,8 +222,10 @@ check_jq "-j -s dev show: stats and drops objects" \
 check_err "dev set port while up: the kernel's message" 1 \
 	"Error: the underlay address and port cannot change while the device is up" \
 	c dev set clink0 port 4790
+gen0=$(c -j dev show | jq '.[0].generation')
 check_ok "dev set region r2" c dev set clink0 region r2
-check_jq "... region is r2" '.[0].region == "r2"' c -j dev show
+check_jq "... region is r2, generation bumped" \
+	".[0].region == \"r2\" and .[0].generation != $gen0" c -j dev show
 c dev set clink0 region r1
 check_err "dev set classic-space none: refused" 1 \
 	"Error: the classic space cannot be empty" \
@@ -242,6 +249,13 @@ check_err "duplicate VPC" 1 "Error: VPC vpc-a already exists" \
 	c vpc add vpc-a vni 101 cidr 172.21.0.0/16
 check_err "duplicate VNI" 1 "Error: VNI 100 is already used by VPC vpc-a" \
 	c vpc add vpc-x vni 100 cidr 172.21.0.0/16
+check_err "VNI 0: the policy's range check" 1 "Error: integer out of range" \
+	c vpc add vpc-x vni 0 cidr 172.21.0.0/16
+check_err "VNI 2^24: the policy's range check" 1 "Error: integer out of range" \
+	c vpc add vpc-x vni 16777216 cidr 172.21.0.0/16
+check_err "region of 64 characters: the policy's length check" 1 \
+	"Error: Attribute failed policy validation" \
+	c vpc add vpc-x vni 101 cidr 172.21.0.0/16 region "$(printf 'r%.0s' {1..64})"
 check_err "CIDR with host bits" 1 "Error: prefix 172.21.0.1/16 has host bits set" \
 	c vpc add vpc-x vni 101 cidr 172.21.0.1/16
 check_err "overlapping secondary CIDR" 1 \
@@ -698,6 +712,42 @@ check_jq "... the other $((BIG - 1)) instances exist" ".[0].instances == $((BIG 
 n=$("$CLINKCTL" -n "$big" instance show | wc -l)
 [ "$n" -eq $((BIG - 1)) ]
 log_test $? "instance show streams all $((BIG - 1)) ($n lines)"
+
+# Dumps racing changes: another process adds and deletes instances while
+# the $((BIG - 1)) are dumped. A dump flagged NLM_F_DUMP_INTR warns (show)
+# or fails without printing anything (save).
+seq 1 20000 | awk '{ printf "instance %s i-race ip 10.250.0.1\n",
+	($1 % 2) ? "add" : "del" }' >"$tmp/race.batch"
+race_show()
+{
+	"$CLINKCTL" -n "$big" -force -batch "$tmp/race.batch" >/dev/null 2>&1 &
+	local writer=$!
+
+	sleep 0.2
+	run "$CLINKCTL" -n "$big" instance show
+	bg_stop "$writer"
+	[ "$RC" -eq 0 ] && grep -q "^Warning: the dump was interrupted by a concurrent change" <<<"$ERR"
+}
+wait_for -t 60 race_show
+rc=$?
+[ $rc -eq 0 ] || detail "exit $RC, stderr: $ERR"
+log_test $rc "a dump racing changes: warning on stderr, exit 0"
+
+race_save()
+{
+	"$CLINKCTL" -n "$big" -force -batch "$tmp/race.batch" >/dev/null 2>&1 &
+	local writer=$!
+
+	sleep 0.2
+	run "$CLINKCTL" -n "$big" save
+	bg_stop "$writer"
+	[ "$RC" -eq 1 ] && [ -z "$OUT" ] &&
+		[ "$ERR" = "Error: the configuration changed while it was saved; run save again" ]
+}
+wait_for -t 60 race_save
+rc=$?
+[ $rc -eq 0 ] || detail "exit $RC, stderr: $ERR, $(wc -l <<<"$OUT") lines out"
+log_test $rc "save racing changes: prints nothing, fails"
 
 dmesg_clean
 log_test $? "kernel log clean"

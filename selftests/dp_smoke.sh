@@ -229,6 +229,22 @@ check_fail "classic -> vpc address without endpoint gets no answer" \
 check_drop "vpc address without endpoint counted as no-endpoint" \
 	no-endpoint "$before"
 
+before=$(drops acl-deny)
+gwctl acl add vpc vpc-a prio 10 dir to-vpc proto icmp action deny
+check_fail "ACL to-vpc deny icmp: classic -> vm blocked" \
+	ip netns exec "$classic" ping -c 1 -W 1 -I 10.1.0.5 172.16.0.10
+check_drop "ACL to-vpc deny counted as acl-deny" acl-deny "$before"
+gwctl acl del vpc vpc-a prio 10
+
+before=$(drops acl-deny)
+gwctl acl add vpc vpc-a prio 20 dir to-classic proto icmp action deny
+check_fail "ACL to-classic deny icmp: vm -> classic blocked" \
+	ip netns exec "$vm" ping -c 1 -W 1 10.1.0.5
+check_drop "ACL to-classic deny counted as acl-deny" acl-deny "$before"
+gwctl acl del vpc vpc-a prio 20
+check "ping classic -> vm again once the ACLs are gone" \
+	ip netns exec "$classic" ping -c 1 -W 2 -I 10.1.0.5 172.16.0.10
+
 # Raise clink0's MTU above what the underlay carries, so the gateway (not
 # the forwarding path in front of it) has to answer frag-needed.
 ip -n "$gw" link set clink0 mtu 1500
@@ -250,5 +266,13 @@ ip netns exec "$classic" timeout 60 nc 172.16.0.10 5000 <"$tmp/sent" >/dev/null
 wait "$server"
 check "4 MiB TCP transfer classic -> vm arrives intact" \
 	cmp "$tmp/sent" "$tmp/received"
+
+# A second gateway in a namespace whose port 4789 is taken cannot come up.
+ip -n "$hv" link add clink1 type clink
+check_fail "clink1 does not come up while vxlan holds port 4789" \
+	ip -n "$hv" link set clink1 up
+cp "$tmp/out" "$tmp/up.err"
+check "the error says the address is in use" \
+	grep -i "address already in use" "$tmp/up.err"
 
 exit $ret

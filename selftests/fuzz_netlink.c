@@ -68,6 +68,10 @@
 #define NETLINK_CAP_ACK 10
 #endif
 
+#ifndef FUZZ_DEFAULT_ITERATIONS
+#define FUZZ_DEFAULT_ITERATIONS	20000	/* without FUZZ_ITERATIONS */
+#endif
+
 #define MSGBUF		16384
 #define RXBUF		(256 * 1024)
 #define VALID_VPCS	12
@@ -1270,6 +1274,33 @@ static const uint16_t flag_bits[] = { NLM_F_MULTI, NLM_F_ECHO,
 	NLM_F_DUMP_INTR, NLM_F_ROOT, NLM_F_MATCH, NLM_F_ATOMIC, NLM_F_REPLACE,
 	NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND, NLM_F_NONREC, 0x8000 };
 
+/*
+ * Makes sure a privileged request cannot select clinkv, whatever the
+ * mutations did: a device selector of any length and flags (say, an ifindex
+ * with NLA_F_NET_BYTEORDER, which policies ignore) that would name it is
+ * pointed elsewhere.  Only the top level selects the device.
+ */
+static void spare_clinkv(struct nlmsghdr *nlh)
+{
+	char *p = (char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	int len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *a = (struct nlattr *)p;
+
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len) {
+		int t = a->nla_type & NLA_TYPE_MASK;
+		char *d = (char *)a + NLA_HDRLEN;
+		int dlen = a->nla_len - NLA_HDRLEN;
+
+		if (t == CLINK_A_IFINDEX && dlen >= 4 &&
+		    *(uint32_t *)d == (uint32_t)sh->if_v)
+			*(uint32_t *)d = 0x7fffffff;
+		if (t == CLINK_A_IFNAME && dlen >= 6 && !memcmp(d, "clinkv", 6))
+			d[5] = 'x';
+		len -= NLA_ALIGN(a->nla_len);
+		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+}
+
 /* Builds a random request into f->m at its current end; its command. */
 static int gen_request(struct fuzzer *f, bool last)
 {
@@ -1345,6 +1376,8 @@ static int gen_request(struct fuzzer *f, bool last)
 		put_u32(m, CLINK_A_IFINDEX, sh->if_f);
 
 	nlh->nlmsg_len = m->len - start;
+	if (!f->unpriv)
+		spare_clinkv(nlh);
 	return cmd;
 }
 
@@ -1695,7 +1728,8 @@ FIXTURE_SETUP(fuzz)
 	sh->seed = env_long("FUZZ_SEED", 0);
 	if (!sh->seed)
 		sh->seed = (uint64_t)time(NULL) * 2654435761u ^ getpid();
-	sh->iterations = env_long("FUZZ_ITERATIONS", debug_kernel() ? 1000000 : 20000);
+	sh->iterations = env_long("FUZZ_ITERATIONS", debug_kernel() ? 1000000 :
+				  FUZZ_DEFAULT_ITERATIONS);
 	sh->timeout = env_long("FUZZ_TIMEOUT", 30);
 	kmemleak_clear();
 	self->kmsg = kmsg_open();

@@ -63,9 +63,10 @@ defer_run()
 trap defer_run EXIT
 
 # Start "$@" in the background, kill it at exit; its pid is in BG_PID.
+# Its stdin is the caller's: bash gives background jobs /dev/null otherwise.
 bg_start()
 {
-	"$@" &
+	"$@" <&0 &
 	BG_PID=$!
 	defer kill "$BG_PID"
 }

@@ -687,7 +687,7 @@ TEST_F(event, every_change_is_announced_with_device_and_reason)
 	ASSERT_CL_OK(c, cl_ep_new(c, "vpc-a", "172.16.0.10", "192.0.2.1",
 				  "02:00:00:00:00:01"));
 	ASSERT_CL_OK(c, cl_route_new(c, "vpc-a", "192.168.0.0/16", CLINK_NEXTHOP_VPN));
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0, AS(CLINK_A_DEV_REGION, "r1")));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0, AU32(CLINK_A_DEV_MAX_VPCS, 1000)));
 	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_DEL_ENDPOINT, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
 			      AADDR(CLINK_A_EP_ADDR, "172.16.0.10")));
 	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 0));

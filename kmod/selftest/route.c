@@ -13,14 +13,21 @@ static bool __init prefix_selftest(void)
 	struct clink_prefix p16 = PFX(10, 1, 0, 0, 16);
 	struct clink_prefix h = PFX(10, 1, 2, 3, 32);
 	struct clink_prefix o = PFX(172, 16, 0, 0, 12);
-	struct {
-		struct clink_prefix_list l;
-		struct clink_prefix p[2];
-	} two = { .l.n = 2, .p = { PFX(10, 0, 0, 0, 8), PFX(192, 168, 0, 0, 16) } };
 	struct clink_prefix p24 = PFX(192, 168, 7, 0, 24);
+	struct clink_prefix_list *two = clink_prefix_list_alloc(2, GFP_KERNEL);
 	bool ok = true;
 
-#define CHECK(x) do { if (!(x)) { pr_err("prefix self-test failed: %s\n", #x); ok = false; } } while (0)
+	if (!two)
+		return false;
+	two->p[0] = p8;
+	two->p[1] = PFX(192, 168, 0, 0, 16);
+
+#define CHECK(x) do {						\
+	if (!(x)) {							\
+		pr_err("prefix self-test failed: %s\n", #x);		\
+		ok = false;						\
+	}								\
+} while (0)
 	CHECK(clink_prefix_mask(0) == 0);
 	CHECK(clink_prefix_mask(32) == htonl(~0U));
 	CHECK(clink_prefix_mask(8) == htonl(0xff000000));
@@ -32,14 +39,15 @@ static bool __init prefix_selftest(void)
 	CHECK(clink_prefix_overlaps(&p0, &o));
 	CHECK(clink_prefix_within(&p16, &p8) && !clink_prefix_within(&p8, &p16));
 	CHECK(clink_prefix_within(&h, &h));
-	CHECK(clink_prefix_list_contains(&two.l, IP4(192, 168, 3, 4)));
-	CHECK(!clink_prefix_list_contains(&two.l, IP4(172, 16, 0, 1)));
+	CHECK(clink_prefix_list_contains(two, IP4(192, 168, 3, 4)));
+	CHECK(!clink_prefix_list_contains(two, IP4(172, 16, 0, 1)));
 	CHECK(!clink_prefix_list_contains(NULL, IP4(10, 0, 0, 1)));
-	CHECK(clink_prefix_list_covers(&two.l, &p24));
-	CHECK(!clink_prefix_list_covers(&two.l, &p0));
-	CHECK(clink_prefix_list_find_overlap(&two.l, &p0) == &two.p[0]);
-	CHECK(!clink_prefix_list_overlaps(&two.l, &o));
+	CHECK(clink_prefix_list_covers(two, &p24));
+	CHECK(!clink_prefix_list_covers(two, &p0));
+	CHECK(clink_prefix_list_find_overlap(two, &p0) == &two->p[0]);
+	CHECK(!clink_prefix_list_overlaps(two, &o));
 #undef CHECK
+	kfree(two);
 	return ok;
 }
 

@@ -30,7 +30,8 @@ struct dev_attrs {
 	bool has_local, has_port, has_classic, has_eligible;
 	struct in_addr local;
 	uint16_t port;
-	uint32_t max[5];	/* 0: not given */
+	uint32_t max[5];
+	unsigned int has_max;	/* bit i: max[i] given */
 	struct prefix_list classic, eligible;
 };
 
@@ -92,6 +93,7 @@ static int parse_dev_attrs(int argc, char **argv, struct dev_attrs *d)
 			NEXT_ARG();
 			if (parse_u32(*argv, &d->max[i]))
 				return INVALID("number");
+			d->has_max |= 1u << i;
 		}
 	}
 	return 0;
@@ -122,7 +124,7 @@ static int dev_newlink(int argc, char **argv, bool create)
 	if (d.region)
 		mnl_attr_put_strz(nlh, IFLA_CLINK_REGION, d.region);
 	for (i = 0; i < 5; i++)
-		if (d.max[i])
+		if (d.has_max & (1u << i))
 			mnl_attr_put_u32(nlh, max_attrs[i].ifla, d.max[i]);
 	if (d.has_classic)
 		put_prefix_list(nlh, IFLA_CLINK_CLASSIC_SPACE, &d.classic);

@@ -40,6 +40,7 @@ static char req_buf[8192];
 static char rx_buf[65536];
 
 unsigned int nl_dumps_interrupted;
+bool nl_warn_interrupted = true;
 
 int netns_switch(const char *name)
 {
@@ -193,8 +194,9 @@ static int talk(struct mnl_socket *sock, struct nlmsghdr *nlh, nl_cb_t cb,
 						return err;
 					}
 				}
-				if (intr) {
+				if (intr)
 					nl_dumps_interrupted++;
+				if (intr && nl_warn_interrupted) {
 					fflush(stdout);
 					fprintf(stderr, "Warning: the dump was interrupted by a concurrent change and may be inconsistent; run it again\n");
 				}

@@ -30,8 +30,9 @@ struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags);
 int genl_talk(struct nlmsghdr *nlh, nl_cb_t cb, void *data);
 int rtnl_talk(struct nlmsghdr *nlh);
 
-/* Dumps that were flagged NLM_F_DUMP_INTR so far. */
+/* Dumps that were flagged NLM_F_DUMP_INTR so far; warn about each? */
 extern unsigned int nl_dumps_interrupted;
+extern bool nl_warn_interrupted;
 
 /* Join the events group and call @cb for each event; returns on error. */
 int genl_monitor(nl_cb_t cb, void *data);

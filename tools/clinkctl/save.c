@@ -421,7 +421,10 @@ int do_save(int argc, char **argv)
 		s.suffix = suffix;
 	}
 
+	/* an interrupted dump fails the save as a whole, below */
+	nl_warn_interrupted = false;
 	ret = collect(&s);
+	nl_warn_interrupted = true;
 	if (!ret && s.oom) {
 		fprintf(stderr, "Error: out of memory\n");
 		ret = EXIT_RUNTIME;

@@ -323,6 +323,7 @@ enum clink_cmd {
 
 	__CLINK_CMD_MAX
 };
+
 #define CLINK_CMD_MAX (__CLINK_CMD_MAX - 1)
 
 enum clink_attr {
@@ -393,6 +394,7 @@ enum clink_attr {
 
 	__CLINK_A_MAX
 };
+
 #define CLINK_A_MAX (__CLINK_A_MAX - 1)
 
 enum clink_prefix_attr {
@@ -402,6 +404,7 @@ enum clink_prefix_attr {
 
 	__CLINK_PREFIX_A_MAX
 };
+
 #define CLINK_PREFIX_A_MAX (__CLINK_PREFIX_A_MAX - 1)
 
 enum clink_stats_attr {
@@ -414,6 +417,7 @@ enum clink_stats_attr {
 
 	__CLINK_STATS_A_MAX
 };
+
 #define CLINK_STATS_A_MAX (__CLINK_STATS_A_MAX - 1)
 
 /*
@@ -439,6 +443,7 @@ enum clink_drop_reason {
 
 	__CLINK_DROP_MAX
 };
+
 #define CLINK_DROP_MAX (__CLINK_DROP_MAX - 1)
 
 enum clink_route_type {
@@ -459,6 +464,7 @@ enum clink_nexthop {
 
 	__CLINK_NEXTHOP_MAX
 };
+
 #define CLINK_NEXTHOP_MAX (__CLINK_NEXTHOP_MAX - 1)
 
 enum clink_acl_dir {
@@ -467,6 +473,7 @@ enum clink_acl_dir {
 
 	__CLINK_ACL_DIR_MAX
 };
+
 #define CLINK_ACL_DIR_MAX (__CLINK_ACL_DIR_MAX - 1)
 
 enum clink_acl_action {
@@ -475,6 +482,7 @@ enum clink_acl_action {
 
 	__CLINK_ACL_ACTION_MAX
 };
+
 #define CLINK_ACL_ACTION_MAX (__CLINK_ACL_ACTION_MAX - 1)
 
 enum clink_event_reason {
@@ -488,6 +496,7 @@ enum clink_event_reason {
 
 	__CLINK_EVENT_MAX
 };
+
 #define CLINK_EVENT_MAX (__CLINK_EVENT_MAX - 1)
 
 /* rtnetlink: IFLA_INFO_DATA of `ip link add NAME type clink` */
@@ -506,6 +515,7 @@ enum {
 
 	__IFLA_CLINK_MAX
 };
+
 #define IFLA_CLINK_MAX (__IFLA_CLINK_MAX - 1)
 
 #endif /* _UAPI_LINUX_CLINK_H */
