@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Helpers for bench/run: namespaces, pktgen, counters, statistics and the
 # result table.  Sourced, not run.
@@ -63,9 +64,8 @@ ns_cleanup() {
 	local ns
 
 	for ns in "${!ns_holder[@]}"; do
-		ip netns exec "$ns" sh -c \
-			'[ -w /proc/net/pktgen/pgctrl ] && echo stop >/proc/net/pktgen/pgctrl' \
-			2>/dev/null
+		[ ! -e "/proc/${ns_holder[$ns]}/net/pktgen/pgctrl" ] ||
+			pg_ctrl "$ns" stop 2>/dev/null
 		kill "${ns_holder[$ns]}" 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
@@ -121,37 +121,46 @@ rx_packets() {
 
 # ---- pktgen ---------------------------------------------------------------
 
+# pgw NS FILE LINE...: writes each LINE to pktgen's FILE of namespace NS
+# and checks pktgen took it.  The files of threads and devices act on
+# their own namespace whoever writes them, so this goes through the
+# namespace holder's /proc/PID/net, with shell builtins only: forks are
+# slow under TCG.  (pgctrl acts on the writer's namespace: see pg_ctrl.)
+pgw() {
+	local f=/proc/${ns_holder[$1]}/net/pktgen/$2 l r
+
+	shift 2
+	for l in "$@"; do
+		echo "$l" >"$f" || { echo "pktgen: $f: $l: write failed" >&2; return 1; }
+		while read -r r; do
+			case "$r" in
+			"Result: OK"*) continue 2 ;;
+			Result:*) echo "pktgen: $f: $l: $r" >&2; return 1 ;;
+			esac
+		done <"$f"
+	done
+}
+
+# pg_ctrl NS start|stop: all pktgen threads of NS.  "start" returns only
+# once they stop.
+pg_ctrl() {
+	nsenter --net=/run/netns/"$1" sh -c "echo $2 >/proc/net/pktgen/pgctrl"
+}
+
 # pg_setup NS DEV SIZE DMAC SRC_MIN SRC_MAX DST_MIN DST_MAX
 # One pktgen device on kpktgend_0 of NS, sending UDP (port 9 -> 9) of
 # SIZE bytes per frame until stopped.  Addresses are drawn at random in
 # their ranges, always, so that a range of one costs what a range of a
-# million costs except for the lookups.  One process does it all, with
-# shell builtins only: forks are slow under TCG.
+# million costs except for the lookups.
 pg_setup() {
 	local ns=$1 dev=$2
 
-	ip netns exec "$ns" bash -c '
-		pg() {
-			local f=/proc/net/pktgen/$1 l r
-			shift
-			for l in "$@"; do
-				echo "$l" >"$f" || { echo "pktgen: $f: $l: write failed" >&2; exit 1; }
-				while read -r r; do
-					case "$r" in
-					"Result: OK"*) continue 2 ;;
-					Result:*) echo "pktgen: $f: $l: $r" >&2; exit 1 ;;
-					esac
-				done <"$f"
-			done
-		}
-		dev=$1
-		pg kpktgend_0 "rem_device_all" "add_device $dev"
-		pg "$dev" "count 0" "clone_skb 0" "burst 1" "delay 0" \
-			"pkt_size $2" "dst_mac $3" \
-			"src_min $4" "src_max $5" "dst_min $6" "dst_max $7" \
-			"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9" \
-			"flag IPSRC_RND" "flag IPDST_RND" "flag NO_TIMESTAMP"' \
-		pg_setup "$dev" "${@:3}"
+	pgw "$ns" kpktgend_0 "rem_device_all" "add_device $dev" || return 1
+	pgw "$ns" "$dev" "count 0" "clone_skb 0" "burst 1" "delay 0" \
+		"pkt_size $3" "dst_mac $4" \
+		"src_min $5" "src_max $6" "dst_min $7" "dst_max $8" \
+		"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" "udp_dst_max 9" \
+		"flag IPSRC_RND" "flag IPDST_RND" "flag NO_TIMESTAMP"
 }
 
 # pg_measure NS SINK_NS SINK_DEV: runs the pktgen setup of NS, waits
@@ -160,7 +169,7 @@ pg_setup() {
 pg_measure() {
 	local ns=$1 sns=$2 sdev=$3 pid c0 c1 t0 t1
 
-	ip netns exec "$ns" sh -c 'echo start >/proc/net/pktgen/pgctrl' &
+	pg_ctrl "$ns" start &
 	pid=$!
 	sleep "$BENCH_WARMUP"
 	t0=$(now)
@@ -168,7 +177,7 @@ pg_measure() {
 	sleep "$BENCH_SECS"
 	c1=$(rx_packets "$sns" "$sdev")
 	t1=$(now)
-	ip netns exec "$ns" sh -c 'echo stop >/proc/net/pktgen/pgctrl'
+	pg_ctrl "$ns" stop
 	wait "$pid" 2>/dev/null
 	calc "($c1 - $c0) / ($t1 - $t0)"
 }
@@ -250,6 +259,7 @@ result() {
 	r=$(if [ -n "$rv" ]; then stats $rv; else echo "nan nan nan"; fi)
 	# shellcheck disable=SC2086
 	runs=$(set -- $cv; echo $#)
+	# shellcheck disable=SC2086
 	set -- $c $r
 	case "$kind" in
 	higher | scale)

@@ -168,6 +168,11 @@ int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		reason = CLINK_DROP_ACL_DENY;
 		goto drop;
 	}
+	/* The gateway is a hop: forwarding would only expire it. */
+	if (((const struct iphdr *)(skb->data + INNER_OFF))->ttl <= 1) {
+		reason = CLINK_DROP_TTL;
+		goto drop;
+	}
 
 	if (iptunnel_pull_header(skb, INNER_OFF, htons(ETH_P_IP),
 				 !net_eq(sock_net(sk), dev_net(cd->dev)))) {

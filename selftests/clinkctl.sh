@@ -716,8 +716,8 @@ log_test $? "instance show streams all $((BIG - 1)) ($n lines)"
 # Dumps racing changes: another process adds and deletes instances while
 # the $((BIG - 1)) are dumped. A dump flagged NLM_F_DUMP_INTR warns (show)
 # or fails without printing anything (save).
-seq 1 20000 | awk '{ printf "instance %s i-race ip 10.250.0.1\n",
-	($1 % 2) ? "add" : "del" }' >"$tmp/race.batch"
+seq 1 20000 | awk '{ print ($1 % 2) ? "instance add i-race ip 10.250.0.1" :
+	"instance del i-race" }' >"$tmp/race.batch"
 race_show()
 {
 	"$CLINKCTL" -n "$big" -force -batch "$tmp/race.batch" >/dev/null 2>&1 &

@@ -229,6 +229,11 @@ check_fail "classic -> vpc address without endpoint gets no answer" \
 check_drop "vpc address without endpoint counted as no-endpoint" \
 	no-endpoint "$before"
 
+before=$(drops ttl)
+check_fail "vm -> classic with TTL 1 expires at the gateway" \
+	ip netns exec "$vm" ping -c 1 -W 1 -t 1 10.1.0.5
+check_drop "expired TTL counted as ttl" ttl "$before"
+
 before=$(drops acl-deny)
 gwctl acl add vpc vpc-a prio 10 dir to-vpc proto icmp action deny
 check_fail "ACL to-vpc deny icmp: classic -> vm blocked" \

@@ -116,6 +116,7 @@ struct shared {
 	atomic_long batches;
 	atomic_long abandoned_dumps;
 	atomic_long errs[256];		/* answers by -errno, [0] = success */
+	atomic_long ok_cmd[CLINK_CMD_MAX + 4];	/* successes by command */
 	atomic_long no_extack;		/* clink rejections with no message */
 	atomic_long failures;
 	atomic_long valid_ops;
@@ -1301,6 +1302,11 @@ static void spare_clinkv(struct nlmsghdr *nlh)
 	}
 }
 
+static const int builders[] = { CLINK_CMD_NEW_VPC, CLINK_CMD_SET_VPC,
+	CLINK_CMD_NEW_CIDR, CLINK_CMD_NEW_ENDPOINT, CLINK_CMD_NEW_ROUTE,
+	CLINK_CMD_NEW_INSTANCE, CLINK_CMD_NEW_LINK, CLINK_CMD_NEW_LINK,
+	CLINK_CMD_NEW_ACL };
+
 /* Builds a random request into f->m at its current end; its command. */
 static int gen_request(struct fuzzer *f, bool last)
 {
@@ -1311,8 +1317,16 @@ static int gen_request(struct fuzzer *f, bool last)
 	int cmd, tcmd, flags, i, n;
 	const uint8_t *attrs;
 
-	cmd = chance(&f->r, 90) ? 1 + rnd(&f->r, CLINK_CMD_MAX) :
-				  rnd(&f->r, CLINK_CMD_MAX + 4);
+	/*
+	 * Half of the requests build (deletions would otherwise keep the
+	 * device nearly empty and the deeper paths, links and ACLs, cold).
+	 */
+	if (chance(&f->r, 50))
+		cmd = builders[rnd(&f->r, ARRAY_SIZE(builders))];
+	else if (chance(&f->r, 90))
+		cmd = 1 + rnd(&f->r, CLINK_CMD_MAX);
+	else
+		cmd = rnd(&f->r, CLINK_CMD_MAX + 4);
 	tcmd = chance(&f->r, 95) ? cmd : 1 + (int)rnd(&f->r, CLINK_CMD_MAX);
 	flags = NLM_F_REQUEST | NLM_F_ACK;
 	/* Mostly plain requests, so that most get past flag checks. */
@@ -1348,14 +1362,14 @@ static int gen_request(struct fuzzer *f, bool last)
 		gen_attr(f, CLINK_A_IFNAME);
 	}
 
-	f->k = rnd(&f->r, 12);
-	f->j = rnd(&f->r, 24);
+	f->k = rnd(&f->r, 6);
+	f->j = rnd(&f->r, 12);
 	attrs = tcmd <= CLINK_CMD_MAX ? cmd_attrs[tcmd] : cmd_attrs[0];
 	for (i = 0; i < 12 && attrs[i]; i++) {
 		int p = 90;
 
-		if (tcmd == CLINK_CMD_SET_DEV || tcmd == CLINK_CMD_NEW_ACL)
-			p = 30;		/* optional, all of them */
+		if (tcmd == CLINK_CMD_SET_DEV || (tcmd == CLINK_CMD_NEW_ACL && i > 3))
+			p = 30;		/* optional */
 		if (attrs[i] == CLINK_A_VPC_REGION || attrs[i] == CLINK_A_VPC_ACCOUNT ||
 		    attrs[i] == CLINK_A_INST_REGION || attrs[i] == CLINK_A_INST_ACCOUNT)
 			p = 15;		/* optional: a mismatch refuses links */
@@ -1405,6 +1419,8 @@ static void count_answer(struct fuzzer *f, int cmd, bool changing,
 	case 0:
 		if (f->unpriv && changing)
 			fail("unprivileged command %d succeeded", cmd);
+		if (cmd >= 0 && cmd < CLINK_CMD_MAX + 4)
+			atomic_fetch_add(&sh->ok_cmd[cmd], 1);
 		break;
 	case ENOENT: case EEXIST: case EBUSY: case ENOSPC: case EADDRINUSE:
 	case EXDEV:
@@ -1810,6 +1826,15 @@ TEST_F_TIMEOUT(fuzz, genl, 24 * 3600)
 			       atomic_load(&sh->errs[i]));
 	TH_LOG("%ld consistency checks of clinkv against the model",
 	       atomic_load(&sh->valid_checks));
+	{
+		char line[512];
+		int n = 0;
+
+		for (i = 1; i <= CLINK_CMD_MAX; i++)
+			n += snprintf(line + n, sizeof(line) - n, " %d:%ld", i,
+				      atomic_load(&sh->ok_cmd[i]));
+		TH_LOG("fuzzed requests that succeeded, by command:%s", line);
+	}
 
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("the unprivileged fuzzer failed (status %#x)", status);

@@ -839,6 +839,12 @@ static void ping_result(const char *file, long *tx, long *rxd)
 	fclose(fp);
 }
 
+static void del_namespaces(void)
+{
+	run("for n in gw ul c1 c2 hv1 vm1; do ip netns del $n-%s 2>/dev/null; done",
+	    sfx);
+}
+
 FIXTURE(pkt) {
 	int kmsg, orig_ns;
 	bool topo;
@@ -872,10 +878,14 @@ FIXTURE_SETUP(pkt)
 	if (fp)
 		fclose(fp);
 
+	/* lib.sh's cleanup would delete the namespaces: teardown does. */
 	self->topo = true;
-	ASSERT_EQ(0, run("NS_SUFFIX=%s bash -c '. ./lib.sh && trap - EXIT && "
-			 "clink_topo_create 1'", sfx))
-		TH_LOG("lib.sh: clink_topo_create 1 failed");
+	if (run("NS_SUFFIX=%s bash -c '. ./lib.sh && trap - EXIT && "
+		"clink_topo_create 1'", sfx)) {
+		del_namespaces();	/* no teardown after a failed setup */
+		self->topo = false;
+		ASSERT_TRUE(false) TH_LOG("lib.sh: clink_topo_create 1 failed");
+	}
 	self->kmsg = kmsg_open();
 }
 
@@ -884,8 +894,7 @@ FIXTURE_TEARDOWN(pkt)
 	if (self->orig_ns >= 0)
 		setns(self->orig_ns, CLONE_NEWNET);
 	if (self->topo)
-		run("for n in gw ul c1 c2 hv1 vm1; do ip netns del $n-%s 2>/dev/null; done",
-		    sfx);
+		del_namespaces();
 	if (self->backlog[0])
 		run("sysctl -qw net.core.netdev_max_backlog=%.*s",
 		    (int)strcspn(self->backlog, "\n"), self->backlog);

@@ -38,8 +38,8 @@ static int vpc_classiclink(struct clink *c, const char *vpc)
 }
 
 /* The classiclink route to @addr/32 in @vpc: 1 present, 0 absent, <0 error. */
-static int cl_route_present(struct clink *c, const char *vpc, const char *addr,
-			    const char *inst)
+static int route_present(struct clink *c, const char *vpc, const char *addr,
+			 const char *inst)
 {
 	struct cl_vec routes = CL_VEC(struct cl_route);
 	struct cl_route *rt;
@@ -179,6 +179,9 @@ TEST_F(vpc, enable_succeeds_for_eligible_cidrs)
 	EXPECT_CL_FAIL2(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
 				 APFXL(CLINK_A_DEV_CLASSIC_SPACE,
 				       "10.0.0.0/10,10.128.0.0/9")),
+			-EBUSY, -EINVAL, "classic");
+	EXPECT_CL_FAIL2(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+				 APFXL(CLINK_A_DEV_VPC_ELIGIBLE, "172.16.0.0/12")),
 			-EBUSY, -EINVAL, "classic");
 	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-172", 0));
 	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-192", 0));
@@ -368,7 +371,7 @@ TEST_F(link, fails_with_eexist_naming_the_vpc_when_already_linked)
 	EXPECT_STREQ("vpc-first", i.vpc);
 	EXPECT_EQ(1, vpc_n_links(c, "vpc-first"));
 	EXPECT_EQ(0, vpc_n_links(c, "vpc-second"));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-second", "10.1.2.3", NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-second", "10.1.2.3", NULL));
 }
 
 /* Creates @n instances 10.1.x.y named i-<k> for k in [from, from + n). */
@@ -420,7 +423,7 @@ TEST_F(link, fails_with_enospc_above_default_100_links_per_vpc)
 
 	EXPECT_CL_FAIL(c, cl_link(c, "i-100", "vpc-a"), -ENOSPC, "link,100");
 	EXPECT_EQ(100, vpc_n_links(c, "vpc-a"));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.0.100", NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.1.0.100", NULL));
 	/* the limit is per VPC */
 	EXPECT_CL_OK(c, cl_link(c, "i-100", "vpc-b"));
 	/* and a freed slot can be taken again */
@@ -552,10 +555,10 @@ TEST_F(link, injects_classiclink_route_and_withdraws_it_on_unlink)
 				APFX(CLINK_A_ROUTE_DST, "10.1.2.3/32"),
 				AU8(CLINK_A_ROUTE_NEXTHOP, CLINK_NEXTHOP_VPN)),
 		       -EINVAL, "kernel");
-	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.1.2.3", "i-1"));
+	EXPECT_EQ(1, route_present(c, "vpc-a", "10.1.2.3", "i-1"));
 
 	ASSERT_CL_OK(c, cl_unlink(c, "i-1"));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.2.3", NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.1.2.3", NULL));
 	ASSERT_CL_OK(c, cl_routes(c, "vpc-a", &routes));
 	EXPECT_EQ(1, routes.n);
 	EXPECT_EQ(0, n_links(c, NULL));
@@ -600,8 +603,8 @@ TEST_F(event, ip_change_unlinks_and_emits_del_link_ip_changed)
 	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1"),
 			      AADDR(CLINK_A_INST_ADDR, "10.9.9.9")));
 	EXPECT_EQ(0, n_links(c, NULL));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.2.3", NULL));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.9.9.9", NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.1.2.3", NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.9.9.9", NULL));
 	EXPECT_EQ(0, vpc_n_links(c, "vpc-a"));
 	ASSERT_CL_OK(c, cl_get_inst(c, "i-1", &i));
 	EXPECT_EQ(cl_ip("10.9.9.9"), i.addr);
@@ -620,7 +623,7 @@ TEST_F(event, ip_change_unlinks_and_emits_del_link_ip_changed)
 	/* the old address is free, and the instance can link again */
 	EXPECT_CL_OK(c, cl_inst_new(c, "i-2", "10.1.2.3"));
 	EXPECT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
-	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.9.9.9", "i-1"));
+	EXPECT_EQ(1, route_present(c, "vpc-a", "10.9.9.9", "i-1"));
 
 	/* NEW_INSTANCE replacing the address invalidates the link the same way */
 	cl_events_drain(&ev, 50);
@@ -629,12 +632,21 @@ TEST_F(event, ip_change_unlinks_and_emits_del_link_ip_changed)
 			      AS(CLINK_A_INST_ID, "i-1"),
 			      AADDR(CLINK_A_INST_ADDR, "10.8.8.8")));
 	EXPECT_EQ(0, n_links(c, NULL));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.9.9.9", NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.9.9.9", NULL));
 	cl_events_drain(&ev, 200);
 	EXPECT_EQ(1, cl_events_count(&ev, CLINK_CMD_DEL_LINK, CLINK_EVENT_IP_CHANGED,
 				     "i-1", "vpc-a"))
 		cl_events_print(&ev);
 	cl_events_close(&ev);
+
+	/* and so does replacing it with another account */
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE,
+			      AS(CLINK_A_INST_ID, "i-1"),
+			      AADDR(CLINK_A_INST_ADDR, "10.8.8.8"),
+			      AS(CLINK_A_INST_ACCOUNT, "123456789012")));
+	EXPECT_EQ(0, n_links(c, NULL));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.8.8.8", NULL));
 }
 
 TEST_F(event, instance_deletion_unlinks_and_emits_del_link_instance_deleted)
@@ -651,8 +663,8 @@ TEST_F(event, instance_deletion_unlinks_and_emits_del_link_instance_deleted)
 	ASSERT_EQ(0, cl_events_open(&ev));
 
 	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_DEL_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1")));
-	EXPECT_EQ(0, cl_route_present(c, "vpc-a", "10.1.2.3", NULL));
-	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.1.2.4", "i-2"));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.1.2.3", NULL));
+	EXPECT_EQ(1, route_present(c, "vpc-a", "10.1.2.4", "i-2"));
 	EXPECT_EQ(1, vpc_n_links(c, "vpc-a"));
 	EXPECT_EQ(1, n_links(c, NULL));
 	ASSERT_CL_OK(c, cl_get_dev(c, &d));
@@ -744,7 +756,7 @@ TEST_F(link, flush_unlinks_every_instance_of_the_vpc)
 	EXPECT_EQ(2, n_links(c, NULL));
 	for (k = 0; k < 7; k++) {
 		snprintf(addr, sizeof(addr), "10.1.0.%d", k);
-		EXPECT_EQ(k >= 5, cl_route_present(c, k < 5 ? "vpc-a" : "vpc-b", addr, NULL))
+		EXPECT_EQ(k >= 5, route_present(c, k < 5 ? "vpc-a" : "vpc-b", addr, NULL))
 			TH_LOG("route to %s", addr);
 	}
 	cl_events_drain(&ev, 300);
@@ -892,7 +904,7 @@ TEST_F(replace, vpc)
 			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
 			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")));
 	EXPECT_EQ(1, vpc_n_links(c, "vpc-a"));
-	EXPECT_EQ(1, cl_route_present(c, "vpc-a", "10.1.2.3", "i-1"));
+	EXPECT_EQ(1, route_present(c, "vpc-a", "10.1.2.3", "i-1"));
 }
 
 TEST_F(replace, instance)

@@ -83,6 +83,10 @@ TEST_F(ns, objects_are_invisible_across_namespaces)
 	EXPECT_CL_OK(b, cl_inst_new(b, "i-1", "10.1.2.3"));
 	EXPECT_CL_OK(b, cl_link(b, "i-1", "vpc-a"));
 	EXPECT_CL_OK(b, CLREQ(b, CLINK_CMD_DEL_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1")));
+	/* b's listener does hear b's own changes */
+	cl_events_drain(&ev_b, 200);
+	EXPECT_EQ(1, cl_events_count(&ev_b, CLINK_CMD_NEW_VPC, -1, NULL, "vpc-a"));
+	EXPECT_EQ(1, cl_events_count(&ev_b, CLINK_CMD_DEL_INSTANCE, -1, "i-1", NULL));
 
 	/* a's device is still intact */
 	ASSERT_CL_OK(a, cl_get_dev(a, &da));
