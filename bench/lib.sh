@@ -339,9 +339,10 @@ print_json() {
 	local name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note
 	local first=1
 
-	printf '{"kernel":%s,"machine":%s,"cpus":%d,"date":%s,"secs_per_run":%s,"results":[' \
-		"$(json_str "$(uname -r)")" "$(json_str "$BENCH_MACHINE")" "$(nproc)" \
-		"$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$BENCH_SECS"
+	printf '{"kernel":%s,"machine":%s,"clock":%s,"cpus":%d,"date":%s,"runs":%s,"secs_per_run":%s,"results":[' \
+		"$(json_str "$(uname -r)")" "$(json_str "$BENCH_MACHINE")" \
+		"$(json_str "$clock")" "$(nproc)" \
+		"$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$BENCH_RUNS" "$BENCH_SECS"
 	while IFS=$'\x1f' read -r name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note; do
 		[ $first = 1 ] || printf ','
 		first=0

@@ -107,8 +107,11 @@ static struct rtable *vtep_route(struct clink_dev *cd, struct net *net,
 
 	if (cache) {
 		rt = dst_cache_get_ip4(cache, saddr);
-		if (rt)
+		/* A changed local address makes the cached source stale. */
+		if (rt && (!fl4.saddr || *saddr == fl4.saddr))
 			return rt;
+		if (rt)
+			ip_rt_put(rt);
 	}
 
 	rt = ip_route_output_key(net, &fl4);

@@ -19,6 +19,9 @@
 # Exit codes under test: 0 success, 1 the kernel refused (or a batch line
 # failed), 255 the command line was wrong.
 
+# setup_ns assigns a, b and big; wait_for and check_* call functions:
+# shellcheck disable=SC2154,SC2317
+
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 
@@ -143,7 +146,11 @@ log_test $? "help: usage on stdout, exit 0"
 
 for obj in dev vpc endpoint route instance link acl monitor save; do
 	run "$CLINKCTL" "$obj" help
-	[ "$RC" -eq 0 ] && grep -q "^Usage: clinkctl $obj" <<<"$OUT" || break
+	if [ "$RC" -ne 0 ] || ! grep -q "^Usage: clinkctl $obj" <<<"$OUT"; then
+		detail "$obj help: exit $RC, $OUT"
+		false
+		break
+	fi
 done
 log_test $? "OBJECT help for every object"
 
@@ -286,11 +293,12 @@ check_out "vpc show ID: one line" \
 
 # -- instance, link ------------------------------------------------------------
 
-check_ok "instance add i-1, i-2, i-3, i-acct" c -batch - <<-EOF
+check_ok "instance add i-1, i-2, i-3, i-acct, i-q" c -batch - <<-'EOF'
 	instance add i-1 ip 10.1.0.5 account a1
 	instance add i-2 ip 10.1.0.6 account a1
 	instance add i-3 ip 10.1.0.7 account a1
 	instance add i-acct ip 10.1.0.9 account other
+	instance add i-q ip 10.1.0.40 account "a \"b\""
 	EOF
 check_err "instance outside the classic space" 1 \
 	"Error: address 192.168.1.1 lies outside the classic space" \
@@ -302,6 +310,8 @@ check_err "duplicate instance" 1 "Error: instance i-1 already exists" \
 	c instance add i-1 ip 10.1.0.50
 check_out "instance show ID" "i-1 ip 10.1.0.5 region r1 account a1" \
 	c instance show i-1
+check_out "instance show: a quoted batch word with blanks and quotes" \
+	'i-q ip 10.1.0.40 region r1 account a "b"' c instance show i-q
 
 check_ok "link add i-1 vpc vpc-a" c link add i-1 vpc vpc-a
 check_ok "link add i-2 vpc vpc-a" c link add i-2 vpc vpc-a
@@ -667,6 +677,7 @@ instance add i-1 ip 10.1.0.5 region r1 account a1
 instance add i-2 ip 10.1.0.16 region r1 account a1
 instance add i-3 ip 10.1.0.7 region r1 account a1
 instance add i-acct ip 10.1.0.9 region r1 account other
+instance add i-q ip 10.1.0.40 region r1 account \"a \\\"b\\\"\"
 
 # links
 link add i-1 vpc vpc-a

@@ -88,11 +88,27 @@ check_banner()
 
 test_ping()
 {
-	local rc mac
+	local rc mac a b c d e f g h
 
+	local t0 t1
+
+	t0=$(link_traffic i-linked)
 	drops_snapshot
 	ping_all "$c1" "$VM_IP" && check_drops ""
 	log_test $? "i-linked -> vm1 (vpc-a): ping"
+
+	# 3 echo requests to the VPC, 3 replies back, each 84 bytes of IPv4.
+	t1=$(link_traffic i-linked)
+	rc=1
+	if [ -n "$t0" ] && [ -n "$t1" ]; then
+		read -r a b c d <<<"$t0"
+		read -r e f g h <<<"$t1"
+		[ $((e - a)) -eq 3 ] && [ $((g - c)) -eq 3 ] &&
+			[ $((f - b)) -ge 252 ] && [ $((h - d)) -ge 252 ] && rc=0
+	fi
+	[ $rc -eq 0 ] || detail "link stats of i-linked: '$t0' -> '$t1'," \
+		"expected +3 packets (>= 252 bytes) each way"
+	log_test $rc "link counters of i-linked: +3 packets each way"
 
 	drops_snapshot
 	ping_all "$vm1" "$C1_IP" && check_drops ""

@@ -40,8 +40,8 @@ cleanup() {
 	local ns
 
 	[ -n "${dump:-}" ] && kill "$dump" 2>/dev/null
-	for ns in "$classic" "$gw" "$hv" "$vm"; do
-		ip netns del "$ns" 2>/dev/null
+	for ns in "$classic" "$gw" "$hv" "$vm" "${rt:-}"; do
+		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$tmp"
 }
@@ -259,6 +259,32 @@ check_fail "1472-byte DF ping does not pass a 1500-byte underlay" \
 check_drop "too big DF packet counted as mtu" mtu "$before"
 check "classic learned path MTU 1450 from frag-needed" sh -c \
 	"ip -n $classic route get 172.16.0.10 from 10.1.0.5 | grep -q 'mtu 1450'"
+
+# Underlay path MTU: a router towards a second VTEP has a 1400-byte link.
+# Its frag-needed reaches the gateway's socket, the route to the VTEP
+# learns 1400, and the next DF packet gets frag-needed 1350 from clink.
+rt=dps-rt-$sfx
+ip netns add "$rt"
+ip link add vr netns "$gw" type veth peer name vr netns "$rt"
+ip -n "$gw" addr add 192.168.200.1/24 dev vr
+ip -n "$gw" link set vr up
+ip -n "$gw" route add 192.168.201.0/24 via 192.168.200.2
+ip -n "$rt" addr add 192.168.200.2/24 dev vr
+ip -n "$rt" link set vr up
+ip -n "$rt" link add d0 mtu 1400 type dummy
+ip -n "$rt" addr add 192.168.201.1/24 dev d0
+ip -n "$rt" link set d0 up
+ip netns exec "$rt" sysctl -qw net.ipv4.ip_forward=1
+gwctl endpoint add vpc vpc-a 172.16.0.20 vtep 192.168.201.2 \
+	mac 02:00:00:00:00:20
+before=$(drops mtu)
+ip netns exec "$classic" ping -c 2 -W 1 -s 1372 -I 10.1.0.5 172.16.0.20 \
+	>/dev/null 2>&1
+check "gateway learned underlay path MTU 1400 to the VTEP" sh -c \
+	"ip -n $gw route get 192.168.201.2 | grep -q 'mtu 1400'"
+check_drop "DF packet over the underlay path MTU counted as mtu" mtu "$before"
+check "classic learned path MTU 1350 to the VPC address behind it" sh -c \
+	"ip -n $classic route get 172.16.0.20 from 10.1.0.5 | grep -q 'mtu 1350'"
 
 # busybox nc half-closes when its stdin ends, and quits when the network
 # side does: the server reads a FIFO nobody writes to.

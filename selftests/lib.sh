@@ -382,6 +382,15 @@ check_counter()
 	return 1
 }
 
+# link_traffic INSTANCE: "to-vpc-packets to-vpc-bytes to-classic-packets
+# to-classic-bytes" of the instance's link.
+link_traffic()
+{
+	clinkctl_gw -j -s link show | jq -r --arg i "$1" '
+		.[] | select(.instance == $i) | .stats |
+		"\(.to_vpc_packets) \(.to_vpc_bytes) \(.to_classic_packets) \(.to_classic_bytes)"'
+}
+
 # The kernel log since the test started has no splat.
 DMESG_MARK=$(dmesg 2>/dev/null | wc -l)
 
@@ -632,7 +641,7 @@ hex_vxlan()
 # hex_write FILE HEXBYTES: the bytes themselves into FILE.
 hex_write()
 {
-	# shellcheck disable=SC2059
+	# shellcheck disable=SC2059,SC2001
 	printf "$(sed 's/\([0-9a-f][0-9a-f]\) */\\x\1/g' <<<"$2")" >"$1"
 }
 
