@@ -10,6 +10,7 @@
 #       T=netlink        only tests whose file name contains "netlink"
 #       KROOT=<dir>      the kernel built in <dir> (selftests/debug)
 #       BUILD=<dir>      build and log there instead of build/
+#   make check-debug     the same on a debug kernel (KASAN, lockdep, ...)
 #   make demo            boot a VM and run demo/demo.sh
 #   make bench           boot a VM and run bench/run (T=... is its argument)
 #   make vm              a shell in a VM with clink loaded
@@ -46,8 +47,9 @@ PREFIX ?= /usr/local
 
 # Recursively expanded on purpose: evaluated when a recipe runs, after
 # "deps" may have installed the kernels.
-KERNELS = $(shell $(VM)/kernels $(KVER))
-BOOT_KERNEL = $(lastword $(shell $(VM)/kernels --boot $(KVER)))
+# make 4.3 runs $(shell) in its own environment, not the exported one.
+KERNELS = $(shell KROOT='$(KROOT)' $(VM)/kernels $(KVER))
+BOOT_KERNEL = $(lastword $(shell KROOT='$(KROOT)' $(VM)/kernels --boot $(KVER)))
 
 DEB_PKGS := make gcc libc6-dev pkg-config libmnl-dev libnl-3-dev \
 	libnl-genl-3-dev sparse perl kmod cpio xz-utils \
@@ -56,21 +58,30 @@ DEB_PKGS := make gcc libc6-dev pkg-config libmnl-dev libnl-3-dev \
 	linux-source-6.12 qemu-system-x86 busybox-static bash coreutils \
 	util-linux procps findutils grep sed iproute2 tcpdump tshark \
 	jq strace ethtool socat
+# What building the debug kernel takes (make check-debug).
+DEB_PKGS_DEBUG := build-essential flex bison bc libelf-dev libssl-dev
 
 all: modules tools selftests
 
 # Only asks apt when a package is missing, so it is cheap to depend on.
-deps:
+define install_missing
 	@missing=$$(comm -13 \
 		<(dpkg-query -W -f='$${Package} $${db:Status-Status}\n' \
-			$(DEB_PKGS) 2>/dev/null | awk '$$2 == "installed" { print $$1 }' | sort -u) \
-		<(printf '%s\n' $(DEB_PKGS) | sort -u) | tr '\n' ' '); \
+			$(1) 2>/dev/null | awk '$$2 == "installed" { print $$1 }' | sort -u) \
+		<(printf '%s\n' $(1) | sort -u) | tr '\n' ' '); \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing $$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -q && \
 		apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+deps-debug: deps
+	$(call install_missing,$(DEB_PKGS_DEBUG))
 
 # kbuild writes objects next to the sources, so each kernel gets its own
 # tree of symlinks to kmod/ in build/<kver>/kmod.  The uapi header is found
@@ -135,6 +146,11 @@ check: DEBUG ?= 1
 check: all
 	@$(VM)/check
 
+# The suite on a debug kernel (KASAN, UBSAN, lockdep, ...) built from
+# linux-source-6.12 and cached; see Documentation/reliability.rst.
+check-debug: deps-debug
+	@selftests/debug/check.sh $(if $(T),T="$(T)") $(if $(KVER),KVER="$(KVER)")
+
 demo: all
 	@k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel$(if $(KVER), matching '$(KVER)')"; exit 1; }; \
 	$(VM)/vm demo $$k
@@ -192,5 +208,5 @@ clean:
 	rm -rf $(BUILD)
 	@if [ -f tools/clinkctl/Makefile ]; then $(MAKE) -C tools/clinkctl clean; fi
 
-.PHONY: all deps modules sparse tools selftests check demo bench vm style \
-	install clean
+.PHONY: all deps deps-debug modules sparse tools selftests check \
+	check-debug demo bench vm style install clean

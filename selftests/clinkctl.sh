@@ -377,6 +377,10 @@ check_err "route del of a missing route" 1 \
 	c route del vpc vpc-a 192.168.77.0/24
 check_err "route show needs vpc: exit 255" 255 "Error: vpc ID is required" \
 	c route show
+check_err "route show of a missing VPC: the dump's error" 1 \
+	"Error: VPC nosuch does not exist" c route show vpc nosuch
+check_err "acl show of a missing VPC: the dump's error" 1 \
+	"Error: VPC nosuch does not exist" c acl show vpc nosuch
 
 # -- endpoint ------------------------------------------------------------------
 
@@ -455,6 +459,8 @@ run c -j vpc show
 	grep -q '^        "id": "vpc-a",$' <<<"$pretty"
 log_test $? "-j -p: the same JSON, indented; -j: one line"
 check_jq "-j show of nothing is []" '. == []' c -j link show vpc vpc-b
+check_err "-j show that fails prints no JSON at all" 1 \
+	"Error: VPC nosuch does not exist" c -j vpc show nosuch
 
 abbrev_ok=0
 for pair in "l s|link show" "v s|vpc show" "i sh|instance show" \

@@ -5,10 +5,11 @@
 #
 #  +-- classic ---------+   +-- gw ------------------------------+
 #  | veth0 10.1.0.5/24  |===| vc 10.1.0.1/24                     |
-#  |       10.1.0.6/24  |   | clink0  172.16.0.0/16 dev clink0   |
-#  +--------------------+   | vu 192.168.100.1/24                |
-#                           +---||-------------------------------+
-#                               || underlay
+#  |       10.1.0.6/24  |   | clink0  172.16.0.0/16 dev clink0   |   +-- rt --------------+
+#  +--------------------+   | vr 192.168.200.1/24                |===| vr 192.168.200.2   |
+#                           | vu 192.168.100.1/24                |   | d0 192.168.201.1   |
+#                           +---||-------------------------------+   |    mtu 1400        |
+#                               || underlay                          +--------------------+
 #  +-- hv ----------------------||-------------------------------+
 #  | vu 192.168.100.2/24                                         |
 #  | vx100 (vxlan id 100, nolearning, fdb 00:.. -> 192.168.100.1)|
@@ -23,9 +24,12 @@
 # classic 10.1.0.5 is instance i-web, linked to vpc-a (VNI 100,
 # 172.16.0.0/16); 10.1.0.6 is no instance.  Checks ping both ways (the VM
 # resolves 10.1.0.5 through the gateway's ARP proxy), VNI 100 on the wire,
-# drops of an unlinked source, an unlinked destination and an unknown VNI,
-# ICMP frag-needed for a DF packet too big for the underlay, and a TCP
-# transfer through the tunnel.
+# drops of an unlinked source, an unlinked destination, an unknown VNI, a
+# missing endpoint, an expired TTL and ACL rules, each by its counter;
+# ICMP frag-needed for a DF packet too big for the underlay, also when the
+# underlay's path MTU (rt, towards VTEP 192.168.201.2) is learned from the
+# ICMP the gateway's socket receives; a TCP transfer through the tunnel;
+# and a clear error when the VXLAN port is taken.
 
 ret=0
 tmp=$(mktemp -d)

@@ -37,24 +37,25 @@ static int dev_set_max_lpv(struct clink *c, uint32_t v)
  * A rejection by the policy: @err, an extack message, and the offset
  * pointing at @attr (a top-level attribute type, or -1 not to check).
  */
-#define EXPECT_REJECTED_WITH(c, call, attr, err) do {				\
+#define EXPECT_REJECTED_WITH(c, call, what, attr, err) do {			\
 	int __r = (call);							\
 	int __attr = (attr);							\
 	EXPECT_EQ(-(err), __r)							\
-		TH_LOG("%s: got %d (%s), extack \"%s\"", #call, __r,		\
+		TH_LOG("%s: got %d (%s), extack \"%s\"", what, __r,		\
 		       strerror(-__r), (c)->ext);				\
 	EXPECT_NE(0, (c)->ext[0])						\
-		TH_LOG("%s: no extack message", #call);				\
+		TH_LOG("%s: no extack message", what);				\
 	if (__attr >= 0 && __r < 0) {						\
 		EXPECT_TRUE((c)->has_off && (c)->bad_type == __attr)		\
 			TH_LOG("%s: extack offset names attribute %d, want %d", \
-			       #call, (c)->has_off ? (c)->bad_type : -1, __attr); \
+			       what, (c)->has_off ? (c)->bad_type : -1, __attr); \
 	}									\
 } while (0)
 
-#define EXPECT_REJECTED(c, call, attr) EXPECT_REJECTED_WITH(c, call, attr, EINVAL)
+#define EXPECT_REJECTED(c, call, attr) \
+	EXPECT_REJECTED_WITH(c, call, #call, attr, EINVAL)
 #define EXPECT_OUT_OF_RANGE(c, call, attr) \
-	EXPECT_REJECTED_WITH(c, call, attr, EOUTOFRANGE)
+	EXPECT_REJECTED_WITH(c, call, #call, attr, EOUTOFRANGE)
 
 CLINK_FIXTURE(policy);
 
@@ -576,11 +577,13 @@ TEST_F(dev, rtnetlink_attributes_set_the_device_up_front)
 	EXPECT_EQ(-EOUTOFRANGE, cl_rtnl_newlink(NULL, "clink8",
 					   (const struct cl_attr[]){
 						AU32(IFLA_CLINK_MAX_LINKS_PER_VPC, 0),
-						AEND }, ext, sizeof(ext)));
+						AEND }, ext, sizeof(ext)))
+		TH_LOG("IFLA_CLINK_MAX_LINKS_PER_VPC 0: extack \"%s\"", ext);
 	EXPECT_EQ(-EINVAL, cl_rtnl_newlink(NULL, "clink8",
 					   (const struct cl_attr[]){
 						APFXL(IFLA_CLINK_CLASSIC_SPACE, "10.0.0.1/8"),
-						AEND }, ext, sizeof(ext)));
+						AEND }, ext, sizeof(ext)))
+		TH_LOG("IFLA_CLINK_CLASSIC_SPACE 10.0.0.1/8: extack \"%s\"", ext);
 	EXPECT_EQ(0, if_nametoindex("clink8"));
 }
 

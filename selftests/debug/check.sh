@@ -19,5 +19,9 @@ srctree=$(cd "$here/../.." && pwd)
 "$here/build-kernel.sh"
 kroot=$("$here/build-kernel.sh" --print-dir)
 
+# KROOT in the environment, not only on make's command line: the
+# Makefile's $(shell selftests/vm/kernels) must see it too (make 4.3 does
+# not pass exported variables to $(shell)).
+export KROOT=$kroot
 make -C "$srctree" --no-print-directory check KROOT="$kroot" \
 	TEST_TIMEOUT="${TEST_TIMEOUT:-5400}" VM_TIMEOUT="${VM_TIMEOUT:-10800}" "$@"

@@ -234,9 +234,9 @@ static int acl_show(int argc, char **argv)
 	if (!nlh)
 		return EXIT_RUNTIME;
 	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
-	open_json_array(NULL);
+	open_json_list();
 	ret = genl_talk(nlh, acl_show_cb, NULL);
-	close_json_array();
+	close_json_list(ret);
 	return ret;
 }
 

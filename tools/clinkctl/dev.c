@@ -293,9 +293,9 @@ static int dev_show(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_GET_DEV, name ? 0 : NLM_F_DUMP, name);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	open_json_array(NULL);
+	open_json_list();
 	ret = genl_talk(nlh, dev_show_cb, NULL);
-	close_json_array();
+	close_json_list(ret);
 	return ret;
 }
 

@@ -144,9 +144,9 @@ static int ep_show(int argc, char **argv)
 		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	if (a.has_addr)
 		mnl_attr_put(nlh, CLINK_A_EP_ADDR, 4, &a.addr);
-	open_json_array(NULL);
+	open_json_list();
 	ret = genl_talk(nlh, ep_show_cb, NULL);
-	close_json_array();
+	close_json_list(ret);
 	return ret;
 }
 

@@ -164,9 +164,9 @@ static int inst_show(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (a.id)
 		mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.id);
-	open_json_array(NULL);
+	open_json_list();
 	ret = genl_talk(nlh, inst_show_cb, NULL);
-	close_json_array();
+	close_json_list(ret);
 	return ret;
 }
 

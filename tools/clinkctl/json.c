@@ -15,6 +15,7 @@ static FILE *out;
 static bool json, pretty;
 static int depth;
 static bool has_elem[MAX_DEPTH];	/* the container at this depth is not empty */
+static bool list_pending;		/* open_json_list() not printed yet */
 
 void json_setup(FILE *f, bool want_json, bool want_pretty)
 {
@@ -22,6 +23,7 @@ void json_setup(FILE *f, bool want_json, bool want_pretty)
 	json = want_json;
 	pretty = want_pretty;
 	depth = 0;
+	list_pending = false;
 }
 
 bool is_json(void)
@@ -65,9 +67,15 @@ static void put_escaped(const char *s)
 	fputc('"', out);
 }
 
+static void open_container(const char *key, char c);
+
 /* Separator, indentation and key of the next value. */
 static void begin_value(const char *key)
 {
+	if (list_pending) {
+		list_pending = false;
+		open_container(NULL, '[');
+	}
 	if (depth > 0) {
 		if (has_elem[depth])
 			fputc(',', out);
@@ -123,6 +131,25 @@ void open_json_array(const char *key)
 
 void close_json_array(void)
 {
+	close_container(']');
+}
+
+void open_json_list(void)
+{
+	if (json)
+		list_pending = true;
+}
+
+void close_json_list(int ret)
+{
+	if (!json)
+		return;
+	if (list_pending) {
+		list_pending = false;
+		if (!ret)
+			fputs("[]\n", out);
+		return;
+	}
 	close_container(']');
 }
 

@@ -20,6 +20,14 @@ void close_json_object(void);
 void open_json_array(const char *key);
 void close_json_array(void);
 
+/*
+ * The array a show command prints: "[" goes out with the first object, so
+ * a command that fails before printing any prints nothing (not even "[]");
+ * @ret is the command's status.
+ */
+void open_json_list(void);
+void close_json_list(int ret);
+
 void print_string(const char *key, const char *fmt, const char *val);
 void print_uint(const char *key, const char *fmt, uint64_t val);
 void print_onoff(const char *key, const char *fmt, bool val);

@@ -139,9 +139,9 @@ static int link_show(int argc, char **argv)
 		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	if (a.has_ip)
 		mnl_attr_put(nlh, CLINK_A_INST_ADDR, 4, &a.ip);
-	open_json_array(NULL);
+	open_json_list();
 	ret = genl_talk(nlh, link_show_cb, NULL);
-	close_json_array();
+	close_json_list(ret);
 	return ret;
 }
 

@@ -264,9 +264,9 @@ static int vpc_show(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (id)
 		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
-	open_json_array(NULL);
+	open_json_list();
 	ret = genl_talk(nlh, vpc_show_cb, NULL);
-	close_json_array();
+	close_json_list(ret);
 	return ret;
 }
 

@@ -330,6 +330,27 @@ static void json_empty(void)
 	close_json_array();
 }
 
+static void json_list_ok_empty(void)
+{
+	open_json_list();
+	close_json_list(0);
+}
+
+static void json_list_failed(void)
+{
+	open_json_list();
+	close_json_list(1);
+}
+
+static void json_list_one(void)
+{
+	open_json_list();
+	open_json_object(NULL);
+	print_string("id", "%s", "a");
+	close_json_object();
+	close_json_list(1);
+}
+
 static void test_json(void)
 {
 	char *s = json_of(false, json_sample);
@@ -367,6 +388,16 @@ static void test_json(void)
 	if (strcmp(buf, want_pretty))
 		printf("#   got\n%s", buf);
 	free(buf);
+
+	s = json_of(false, json_list_ok_empty);
+	ok(!strcmp(s, "[]\n"), "json: a list that succeeded empty is []");
+	free(s);
+	s = json_of(false, json_list_failed);
+	ok(!strcmp(s, ""), "json: a list that failed before any object prints nothing");
+	free(s);
+	s = json_of(false, json_list_one);
+	ok(!strcmp(s, "[{\"id\":\"a\"}]\n"), "json: a list with an object");
+	free(s);
 
 	buf = NULL;
 	f = open_memstream(&buf, &len);
