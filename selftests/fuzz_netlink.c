@@ -71,6 +71,9 @@
 #ifndef FUZZ_DEFAULT_ITERATIONS
 #define FUZZ_DEFAULT_ITERATIONS	20000	/* without FUZZ_ITERATIONS */
 #endif
+#ifndef FUZZ_DEBUG_ITERATIONS
+#define FUZZ_DEBUG_ITERATIONS	1000000	/* the same, on the debug kernel */
+#endif
 
 #define MSGBUF		16384
 #define RXBUF		(256 * 1024)
@@ -1744,8 +1747,8 @@ FIXTURE_SETUP(fuzz)
 	sh->seed = env_long("FUZZ_SEED", 0);
 	if (!sh->seed)
 		sh->seed = (uint64_t)time(NULL) * 2654435761u ^ getpid();
-	sh->iterations = env_long("FUZZ_ITERATIONS", debug_kernel() ? 1000000 :
-				  FUZZ_DEFAULT_ITERATIONS);
+	sh->iterations = env_long("FUZZ_ITERATIONS", debug_kernel() ?
+				  FUZZ_DEBUG_ITERATIONS : FUZZ_DEFAULT_ITERATIONS);
 	sh->timeout = env_long("FUZZ_TIMEOUT", 30);
 	kmemleak_clear();
 	self->kmsg = kmsg_open();

@@ -84,6 +84,9 @@
 #ifndef FUZZ_DEFAULT_PACKETS
 #define FUZZ_DEFAULT_PACKETS	20000	/* without FUZZ_PACKETS */
 #endif
+#ifndef FUZZ_DEBUG_PACKETS
+#define FUZZ_DEBUG_PACKETS	1000000	/* the same, on the debug kernel */
+#endif
 
 /* ------------------------------------------------------------------ */
 
@@ -922,7 +925,7 @@ TEST_F_TIMEOUT(pkt, vxlan, 24 * 3600)
 	const char *s;
 
 	if (!uname(&u) && strstr(u.release, "-clink-debug"))
-		total = 1000000;
+		total = FUZZ_DEBUG_PACKETS;
 	s = getenv("FUZZ_PACKETS");
 	if (s && *s)
 		total = atol(s);

@@ -2,7 +2,7 @@
 /*
  * The clink generic netlink family's strict attribute policy and device
  * attributes, against include/uapi/linux/clink.h: malformed requests are
- * rejected with EINVAL (see EOUTOFRANGE) and an extended ack, whose offset
+ * rejected with EINVAL or ERANGE (see EOUTOFRANGE) and an extended ack, whose offset
  * names the attribute at fault, and leave the state (and the generation
  * counter) unchanged;
  * GET_DEV reports the documented defaults and counts that follow changes;
@@ -25,13 +25,10 @@ static int dev_set_max_lpv(struct clink *c, uint32_t v)
 }
 
 /*
- * The header gives every malformed request EINVAL ("Errors" in clink.h
- * lists no other class for it).  The netlink policy core itself answers
- * ERANGE for a value or a length outside the policy's range; until the
- * header documents that, such an answer is a deviation.  EOUTOFRANGE is
- * what the tests expect for those cases, so one line follows the header.
+ * clink.h ("Errors"): the netlink policy core answers ERANGE for a value or
+ * a length outside the policy's range, EINVAL for the other malformations.
  */
-#define EOUTOFRANGE EINVAL
+#define EOUTOFRANGE ERANGE
 
 /*
  * A rejection by the policy: @err, an extack message, and the offset
