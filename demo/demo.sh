@@ -78,7 +78,15 @@ say "Load the clink module"
 if grep -q '^clink ' /proc/modules; then
 	echo "clink is loaded already"
 else
-	run insmod "$CLINK_KO" || run modprobe clink || exit 1
+	if [ -f "$CLINK_KO" ]; then
+		# insmod resolves no dependencies: load them first.
+		deps=$(modinfo -F depends "$CLINK_KO" | tr ',' ' ')
+		# shellcheck disable=SC2086
+		{ [ -z "$deps" ] || run modprobe -a $deps; } &&
+			run insmod "$CLINK_KO" || exit 1
+	else
+		run modprobe clink || exit 1
+	fi
 	defer rmmod clink
 fi
 

@@ -203,8 +203,9 @@ drop:
 }
 
 /*
- * ICMP errors about our VXLAN packets (frag-needed from the underlay above
- * all) are taken by the socket, so the route to the VTEP learns its path MTU.
+ * Claims ICMP errors about our VXLAN packets, whose source port is not the
+ * socket's, so that UDP handles them: frag-needed from the underlay updates
+ * the path MTU of the route to the VTEP (6.12's udp_err also does it alone).
  */
 int clink_udp_encap_err_lookup(struct sock *sk, struct sk_buff *skb)
 {

@@ -4,22 +4,24 @@
 # clink's datapath end to end: classic instances, the gateway with clink0,
 # and VPC hypervisors running the stock Linux vxlan device.
 #
-#  classic network                gateway                    underlay
-#  10.1.0.0/24                    (ns gw)                    (ns ul, bridge br0)
+#   classic (10.1.0.0/24)       gateway (ns gw)               underlay    VPC hypervisors
 #
-#  +- c1 -----------+       +--------------------------+
-#  | eth0 10.1.0.5  |--c1-+ |                          |       +- hv1 192.168.100.2 ------+
-#  | i-linked>vpc-a |     | | br-classic 10.1.0.1/24   |    +--| vx100 (VNI 100) - br0 --+-- vm1 (ns)
-#  +----------------+     +-|                          |    |  +-------------------------+   eth0 172.16.0.10/16
-#  +- c2 -----------+     | |  routed by the gw to:    |    |                                02:00:00:00:00:10
-#  | eth0 10.1.0.6  |--c2-+ |  172.16.0.0/16  clink0   |    |                                route 10/8 on-link
-#  | i-unlinked     |     | |  172.17.0.0/16  clink0   | ul0|
-#  +----------------+     | |  192.168.50.0/24 clink0  |----+ 192.168.100.1/24
-#  +- c3 -----------+     | |  198.51.100.0/24 clink0  |    |
-#  | eth0 10.1.0.7  |--c3-+ |                          |    |  +- hv2 192.168.100.3 ------+
-#  | i-linked-b>vpc-b         clink0 (VXLAN, port 4789)|    +--| vx200 (VNI 200) - br0 --+-- vm2 (ns)
-#  +----------------+       +--------------------------+       +-------------------------+   eth0 172.16.0.10/16
-#                                                                                              02:00:00:00:00:20
+#   c1 i-linked  --------+    +-------------------------+                  hv1 192.168.100.2
+#   10.1.0.5 (vpc-a)     |    | br-classic 10.1.0.1/24  |               +- vx100 (VNI 100)
+#                        +----|                         |   ul (br0)    |    br0 -- vm1
+#   c2 i-unlinked -------+    | ip_forward, routes:     |   |           |    172.16.0.10/16
+#   10.1.0.6             |    |  172.16.0.0/16   clink0 |   |           |    02:00:00:00:00:10
+#                        |    |  172.17.0.0/16   clink0 |---+-----------+
+#   c3 i-linked-b -------+    |  192.168.50.0/24 clink0 |ul0            |  hv2 192.168.100.3
+#   10.1.0.7 (vpc-b)          |  198.51.100.0/24 clink0 |192.168.100.1  +- vx200 (VNI 200)
+#                             | clink0: VXLAN port 4789 |                    br0 -- vm2
+#                             +-------------------------+                    172.16.0.10/16
+#                                                                            02:00:00:00:00:20
+#
+# Every box is a netns; c1..c3 and vm1, vm2 each have one eth0.  Classic
+# instances route by default via 10.1.0.1; VMs route 10.0.0.0/8 on-link
+# (MTU 1450), so they ARP for classic addresses.  The hypervisors run the
+# stock vxlan device bridged to their VM.
 #
 # vpc-a (VNI 100) and vpc-b (VNI 200) both have the primary CIDR
 # 172.16.0.0/16; vm1 and vm2 both are 172.16.0.10.  Each hypervisor floods
@@ -298,6 +300,34 @@ test_drops()
 		"not-linked:+3" "$vm1" "$C2_IP"
 	drop_test "vm1 -> classic address of no instance: not-linked +3" \
 		"not-linked:+3" "$vm1" 10.1.0.200
+
+	# The gateway is a hop: a packet arriving from the VPC with TTL 1
+	# cannot be forwarded.
+	rc=1
+	drops_snapshot
+	[ "$(ping_recv "$vm1" "$C1_IP" 3 1 -t 1)" = 0 ] && check_drops "ttl:+3" && rc=0
+	log_test $rc "vm1 -> i-linked with TTL 1: dropped, ttl +3"
+
+	# Path MTU: with an underlay MTU of 1300, an inner packet with DF
+	# set must fit in 1300 - 20 (IP) - 8 (UDP) - 8 (VXLAN) - 14 (inner
+	# Ethernet) = 1250 bytes.  1428 bytes of UDP (DF, as Linux sends
+	# UDP by default) are dropped and answered with frag-needed, which
+	# the sender caches.
+	rc=0
+	ip -n "$gw" link set ul0 mtu 1300 || rc=1
+	drops_snapshot
+	ip netns exec "$c1" bash -c 'dd if=/dev/zero bs=1400 count=1 2>/dev/null \
+		>"/dev/udp/$1/9"' _ "$VM_IP" || rc=1
+	check_drops "mtu:+1" || rc=1
+	log_test $rc "i-linked -> vm1, 1428 bytes with DF over a 1300 underlay: mtu +1"
+	wait_for -t 10 sh -c "ip -n $c1 route get $VM_IP | grep -q 'mtu 1250'"
+	rc=$?
+	[ $rc -eq 0 ] || detail "i-linked's route: $(ip -n "$c1" route get "$VM_IP")"
+	log_test $rc "i-linked learns path MTU 1250 from the gateway's frag-needed"
+	ip -n "$gw" link set ul0 mtu 1500
+	ip -n "$c1" route flush cache
+	ping_all "$c1" "$VM_IP"
+	log_test $? "underlay MTU restored: i-linked -> vm1 ping"
 
 	# Network ACLs, each way.  The rules are narrow: other traffic passes.
 	clinkctl_gw acl add vpc vpc-a prio 10 dir to-vpc proto icmp action deny
