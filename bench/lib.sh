@@ -341,7 +341,7 @@ print_json() {
 
 	printf '{"kernel":%s,"machine":%s,"clock":%s,"cpus":%d,"date":%s,"runs":%s,"secs_per_run":%s,"results":[' \
 		"$(json_str "$(uname -r)")" "$(json_str "$BENCH_MACHINE")" \
-		"$(json_str "$clock")" "$(nproc)" \
+		"$(json_str "${clock:-wall}")" "$(nproc)" \
 		"$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$BENCH_RUNS" "$BENCH_SECS"
 	while IFS=$'\x1f' read -r name unit cm cmin cmax rname rm rmin rmax ratio kind target met runs note; do
 		[ $first = 1 ] || printf ','

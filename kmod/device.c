@@ -22,6 +22,12 @@
 #include "socket.h"
 #include "vpc.h"
 
+/*
+ * Since 6.6 the core allocates dev->tstats when asked to, and tunnel
+ * transmit (iptunnel_xmit_stats) insists on it; before, drivers did.
+ */
+#define CORE_TSTATS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
+
 struct clink_net {
 	struct list_head devices;	/* writers hold RTNL, readers RCU */
 };
@@ -45,9 +51,11 @@ static int clink_init(struct net_device *dev)
 	struct clink_dev *cd = netdev_priv(dev);
 	int ret = -ENOMEM;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return ret;
+	if (!CORE_TSTATS) {
+		dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+		if (!dev->tstats)
+			return ret;
+	}
 	cd->drops = alloc_percpu(struct clink_drops);
 	if (!cd->drops)
 		goto err_free_tstats;
@@ -64,7 +72,8 @@ err_free_traffic:
 err_free_drops:
 	free_percpu(cd->drops);
 err_free_tstats:
-	free_percpu(dev->tstats);
+	if (!CORE_TSTATS)
+		free_percpu(dev->tstats);
 	return ret;
 }
 
@@ -88,7 +97,8 @@ static void clink_uninit(struct net_device *dev)
 	gro_cells_destroy(&cd->gro_cells);
 	free_percpu(cd->traffic);
 	free_percpu(cd->drops);
-	free_percpu(dev->tstats);
+	if (!CORE_TSTATS)
+		free_percpu(dev->tstats);
 }
 
 static const struct net_device_ops clink_netdev_ops = {
@@ -135,6 +145,9 @@ static void clink_setup(struct net_device *dev)
 	dev->features |= CLINK_FEATURES;
 	dev->hw_features |= CLINK_FEATURES;
 	dev->hw_enc_features |= CLINK_FEATURES;
+#if CORE_TSTATS
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	dev->lltx = true;
 	/* The UDP socket lives in the device's namespace: it may not move. */

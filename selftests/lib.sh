@@ -10,9 +10,16 @@
 #   wait_for [-t S] CMD...	retry CMD until it succeeds (QEMU TCG is slow)
 #   drop_count REASON		one drop counter of the gateway's clink0
 #   drops_snapshot, drops_diff, check_drops	counter deltas, see below
+#   check_counter R DELTA BEFORE	one counter moved by exactly DELTA
+#   link_traffic INSTANCE	traffic counters of one link
+#   dmesg_clean			no kernel splat since the test started
 #   ping_recv NS DST [N] [W]	echo replies received out of N
+#   ping_all, ping_none		all of them answered, none answered
+#   capture_start/stop		tcpdump in a namespace, ready when it returns
+#   tcp_sink_start, tcp_source_start	one-shot busybox nc servers
 #   clink_topo_create [2]	the gateway topology, see datapath.sh
 #   clink_gw_up, clink_config	clink0 with its routes, its configuration
+#   hex_*, vxlan_send		craft packets byte by byte, send them over UDP
 #
 # Everything waits with timeouts and retries, never with long fixed sleeps:
 # the same test runs on a laptop and under QEMU TCG.
