@@ -64,6 +64,7 @@ case "${1:-}" in
 	exit 0
 	;;
 "") ;;
+-h | --help) sed -n '22,28s/^# \?//p' "$0"; exit 0 ;;
 *) sed -n '22,28s/^# \?//p' "$0" >&2; exit 2 ;;
 esac
 
