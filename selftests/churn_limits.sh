@@ -22,6 +22,9 @@
 # CHURN_LINKS=100000: about ten times as long, too long for a TCG run of
 # the whole suite.
 
+# Namespaces, ksft_* and CLINK_NS are lib.sh's:
+# shellcheck disable=SC2154,SC2034,SC2015
+
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
 

@@ -134,7 +134,7 @@ make -C "$src" -s -j"$jobs" all >"$dir/build.log" 2>&1 ||
 	{ tail -n 40 "$dir/build.log" >&2; die "build failed, log in $dir/build.log"; }
 
 kver=$(make -C "$src" -s kernelrelease)
-rm -rf "$dir/lib"
+rm -rf "${dir:?}/lib"
 make -C "$src" -s INSTALL_MOD_PATH="$dir" modules_install >>"$dir/build.log" 2>&1 ||
 	die "modules_install failed, log in $dir/build.log"
 ln -sfn ../../../linux "$dir/lib/modules/$kver/build"
