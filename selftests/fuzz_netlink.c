@@ -1461,7 +1461,10 @@ static void abandon_dump(struct fuzzer *f)
 	atomic_fetch_add(&sh->abandoned_dumps, 1);
 }
 
-/* Restores clinkf's limits, which the fuzzer may have squeezed to 1. */
+/*
+ * Restores clinkf's limits, which the fuzzer may have squeezed to 1, and
+ * its classic space, which it may have moved away from the instances'.
+ */
 static void reset_limits(struct fuzzer *f)
 {
 	struct answer ans;
@@ -1476,6 +1479,18 @@ static void reset_limits(struct fuzzer *f)
 	put_u32(f->m, CLINK_A_DEV_MAX_ENDPOINTS, CLINK_DEFAULT_MAX_ENDPOINTS);
 	if (request(&f->c, f->m, &ans, NULL, NULL))
 		fail("reset of clinkf's limits: no answer");
+
+	/* The lists, apart: refused while a VPC has ClassicLink on. */
+	msg_init(f->m, sh->family, CLINK_CMD_SET_DEV, CLINK_GENL_VERSION,
+		 NLM_F_REQUEST | NLM_F_ACK);
+	put_u32(f->m, CLINK_A_IFINDEX, sh->if_f);
+	nest_start(f->m, CLINK_A_DEV_CLASSIC_SPACE);
+	put_prefix(f->m, CLINK_A_PREFIX_ENTRY, htonl(0x0a000000), 8);
+	nest_end(f->m);
+	nest_start(f->m, CLINK_A_DEV_VPC_ELIGIBLE);
+	nest_end(f->m);
+	if (request(&f->c, f->m, &ans, NULL, NULL))
+		fail("reset of clinkf's classic space: no answer");
 }
 
 static void hexdump(const void *p, size_t len)
