@@ -309,23 +309,8 @@ int clink_nl_get_instance(struct sk_buff *skb, struct genl_info *info)
 
 int clink_nl_dump_instance(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct clink_instance *inst;
-	struct nlattr **attrs;
-	struct clink_dev *cd;
-	unsigned long index;
-	int ret = 0;
-
-	cd = clink_nl_dump_begin(cb, &attrs);
-	if (IS_ERR(cd))
-		return PTR_ERR(cd);
-	xa_for_each_start(&cd->insts, index, inst, cb->args[0]) {
-		ret = clink_nl_dump_obj(skb, cb, cd, inst_fill, inst);
-		if (ret)
-			break;
-		cb->args[0] = index + 1;
-	}
-	clink_nl_dump_end(cd);
-	return clink_nl_dump_ret(skb, ret);
+	return clink_nl_dump_xa(skb, cb, offsetof(struct clink_dev, insts),
+				inst_fill);
 }
 
 /* Rule 3 decides, in this order, whether @inst may link to @vpc. */

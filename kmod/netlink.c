@@ -302,6 +302,30 @@ int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
 		     NLM_F_MULTI, ghdr->cmd, fill, obj, -1, cb);
 }
 
+int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
+		     size_t xa_offset, clink_fill_t fill)
+{
+	struct nlattr **attrs;
+	struct clink_dev *cd;
+	unsigned long index;
+	struct xarray *xa;
+	void *obj;
+	int ret = 0;
+
+	cd = clink_nl_dump_begin(cb, &attrs);
+	if (IS_ERR(cd))
+		return PTR_ERR(cd);
+	xa = (void *)cd + xa_offset;
+	xa_for_each_start(xa, index, obj, cb->args[0]) {
+		ret = clink_nl_dump_obj(skb, cb, cd, fill, obj);
+		if (ret)
+			break;
+		cb->args[0] = index + 1;
+	}
+	clink_nl_dump_end(cd);
+	return clink_nl_dump_ret(skb, ret);
+}
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define clink_ops_t genl_split_ops
 #else

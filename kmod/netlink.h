@@ -66,6 +66,13 @@ int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
 		      struct clink_dev *cd, clink_fill_t fill,
 		      const void *obj);
 
+/*
+ * A whole, unfiltered dump of the objects in the xarray at @xa_offset in
+ * struct clink_dev, resuming at cb->args[0].
+ */
+int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
+		     size_t xa_offset, clink_fill_t fill);
+
 /* What a dumpit returns after clink_nl_dump_end(): ret from the last object. */
 static inline int clink_nl_dump_ret(struct sk_buff *skb, int ret)
 {

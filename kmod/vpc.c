@@ -440,23 +440,8 @@ int clink_nl_get_vpc(struct sk_buff *skb, struct genl_info *info)
 
 int clink_nl_dump_vpc(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct clink_vpc *vpc;
-	struct nlattr **attrs;
-	struct clink_dev *cd;
-	unsigned long index;
-	int ret = 0;
-
-	cd = clink_nl_dump_begin(cb, &attrs);
-	if (IS_ERR(cd))
-		return PTR_ERR(cd);
-	xa_for_each_start(&cd->vpcs, index, vpc, cb->args[0]) {
-		ret = clink_nl_dump_obj(skb, cb, cd, vpc_fill, vpc);
-		if (ret)
-			break;
-		cb->args[0] = index + 1;
-	}
-	clink_nl_dump_end(cd);
-	return clink_nl_dump_ret(skb, ret);
+	return clink_nl_dump_xa(skb, cb, offsetof(struct clink_dev, vpcs),
+				vpc_fill);
 }
 
 int clink_nl_new_cidr(struct sk_buff *skb, struct genl_info *info)
