@@ -242,13 +242,21 @@ void clink_nl_notify(struct clink_dev *cd, u8 cmd, clink_fill_t fill,
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
-		return;
+		goto lost;
 	if (build(skb, cd, 0, 0, 0, cmd, fill, obj, reason, NULL)) {
 		nlmsg_free(skb);
-		return;
+		goto lost;
 	}
 	genlmsg_multicast_netns(&genl_family, dev_net(cd->dev), skb, 0, 0,
 				GFP_KERNEL);
+	return;
+lost:
+	/*
+	 * The change is made: tell listeners (a BGP speaker) that they
+	 * missed an event, as rtnetlink does, so that they dump again
+	 * instead of announcing a stale table.
+	 */
+	genl_set_err(&genl_family, dev_net(cd->dev), 0, 0, -ENOBUFS);
 }
 
 static struct nlattr **dump_attrs(struct netlink_callback *cb)

@@ -258,6 +258,10 @@
  * and for the DEL_LINK and DEL_ROUTE of every link of a device that goes
  * away (DEV_DELETED). Deleting a linked instance emits DEL_LINK and
  * DEL_ROUTE (INSTANCE_DELETED), then DEL_INSTANCE (REMOVED).
+ * An event that cannot be delivered (no memory for it, or a listener's
+ * receive buffer is full) makes the listener's next recv() fail with
+ * ENOBUFS, as rtnetlink does: the listener has missed events and must dump
+ * again. A change is never undone because its event was lost.
  *
  * Dumps
  * =====
