@@ -335,13 +335,13 @@ static int check_link(struct clink_dev *cd, struct clink_instance *inst,
 		return -EINVAL;
 	}
 	if (strcmp(inst->region, vpc->region)) {
-		clink_err(extack, inst_attr, "region of instance %s (%s) differs from VPC %s (%s)",
-			  inst->id, inst->region, vpc->id, vpc->region);
+		clink_err(extack, inst_attr, "instance region %s differs from VPC region %s",
+			  inst->region, vpc->region);
 		return -EXDEV;
 	}
 	if (strcmp(inst->account, vpc->account)) {
-		clink_err(extack, inst_attr, "account of instance %s (%s) differs from VPC %s (%s)",
-			  inst->id, inst->account, vpc->id, vpc->account);
+		clink_err(extack, inst_attr, "instance account %s differs from VPC account %s",
+			  inst->account, vpc->account);
 		return -EXDEV;
 	}
 	link = clink_deref(cd, inst->link);

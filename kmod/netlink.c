@@ -101,21 +101,36 @@ static struct genl_family genl_family;
  * ERRBUF_SLOTS requests fail while one is being acknowledged.
  */
 #define ERRBUF_SLOTS	64
-#define ERRBUF_LEN	128
-static char errbuf[ERRBUF_SLOTS][ERRBUF_LEN];
+static char errbuf[ERRBUF_SLOTS][CLINK_ERRMSG_LEN];
 static atomic_t errbuf_next = ATOMIC_INIT(0);
-
-const char *clink_errfmt(const char *fmt, ...)
-{
-	unsigned int slot = atomic_inc_return(&errbuf_next) % ERRBUF_SLOTS;
-	va_list args;
-
-	va_start(args, fmt);
-	vscnprintf(errbuf[slot], ERRBUF_LEN, fmt, args);
-	va_end(args);
-	return errbuf[slot];
-}
 #endif
+
+void clink_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
+	       const char *fmt, ...)
+{
+	char msg[CLINK_ERRMSG_LEN];
+	va_list args;
+	int len;
+
+	if (!extack)
+		return;
+	va_start(args, fmt);
+	len = vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	if (len >= (int)sizeof(msg))
+		strscpy(msg + sizeof(msg) - 4, "...", 4);
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "%s", msg);
+#else
+	{
+		unsigned int slot = atomic_inc_return(&errbuf_next) % ERRBUF_SLOTS;
+
+		strscpy(errbuf[slot], msg, sizeof(errbuf[slot]));
+		extack->_msg = errbuf[slot];
+		extack->bad_attr = attr;
+	}
+#endif
+}
 
 bool clink_nl_require(struct genl_info *info, int attr)
 {

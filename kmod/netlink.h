@@ -10,23 +10,20 @@ void clink_genl_uninit(void);
 
 /*
  * An extack message with printf arguments, naming @attr (may be NULL).
+ * The kernel keeps at most CLINK_ERRMSG_LEN - 1 characters of a formatted
+ * message, and IDs run to 63 characters: a longer message is cut here,
+ * ending in "...", rather than by the kernel with a warning in its log.
  * Kernels before 6.2 have no message buffer in the extack: there the text
- * goes to a small ring of static buffers, see clink_errfmt().
+ * goes to a small ring of static buffers (see clink_err() in netlink.c).
  */
-#ifdef NL_SET_ERR_MSG_ATTR_FMT
-#define clink_err(extack, attr, fmt, ...) \
-	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, ##__VA_ARGS__)
+#ifdef NETLINK_MAX_FMTMSG_LEN
+#define CLINK_ERRMSG_LEN	NETLINK_MAX_FMTMSG_LEN
 #else
-const char *clink_errfmt(const char *fmt, ...) __printf(1, 2);
-#define clink_err(extack, attr, fmt, ...) do {				\
-	struct netlink_ext_ack *__ext = (extack);			\
-									\
-	if (__ext) {							\
-		__ext->_msg = clink_errfmt(fmt, ##__VA_ARGS__);		\
-		__ext->bad_attr = (attr);				\
-	}								\
-} while (0)
+#define CLINK_ERRMSG_LEN	80	/* the same as 6.2+ */
 #endif
+
+void clink_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
+	       const char *fmt, ...) __printf(3, 4);
 
 /* Fills the attributes of one object into a message (GET reply, dump, event). */
 typedef int (*clink_fill_t)(struct sk_buff *skb, struct clink_dev *cd,

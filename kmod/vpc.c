@@ -149,8 +149,8 @@ static int check_classiclink(struct clink_dev *cd, struct clink_vpc *vpc,
 		}
 	}
 	if (strcmp(region, cd->region)) {
-		clink_err(extack, attr, "region of VPC %s (%s) differs from the gateway's (%s)",
-			  vpc->id, region, cd->region);
+		clink_err(extack, attr, "VPC region %s differs from the gateway's region %s",
+			  region, cd->region);
 		return -EXDEV;
 	}
 	return 0;
@@ -197,7 +197,7 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 	     strcmp(new->region, vpc->region) ||
 	     strcmp(new->account, vpc->account))) {
 		clink_err(info->extack, NULL,
-			  "VPC %s has linked instances: its VNI, CIDR, region and account are fixed",
+			  "VNI, CIDR, region and account are fixed while VPC %s has links",
 			  vpc->id);
 		return -EBUSY;
 	}

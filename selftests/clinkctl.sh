@@ -278,7 +278,7 @@ check_err "ClassicLink: CIDR outside vpc-eligible" 1 \
 	"Error: VPC CIDR 192.168.0.0/16 lies outside the vpc-eligible prefixes" \
 	c vpc set vpc-d classiclink on
 check_err "ClassicLink: region mismatch" 1 \
-	"Error: region of VPC vpc-r (r2) differs from the gateway's (r1)" \
+	"Error: VPC region r2 differs from the gateway's region r1" \
 	c vpc set vpc-r classiclink on
 check_err "classiclink takes on|off: exit 255" 255 \
 	'Error: "classiclink" takes on or off, not "yes"' c vpc set vpc-a classiclink yes
@@ -323,7 +323,7 @@ check_err "link: max-links-per-vpc" 1 \
 check_err "link: ClassicLink disabled" 1 "Error: ClassicLink is disabled on VPC vpc-b" \
 	c link add i-3 vpc vpc-b
 check_err "link: account mismatch" 1 \
-	"Error: account of instance i-acct (other) differs from VPC vpc-a (a1)" \
+	"Error: instance account other differs from VPC account a1" \
 	c link add i-acct vpc vpc-a
 check_err "link: missing instance" 1 "Error: instance nosuch does not exist" \
 	c link add nosuch vpc vpc-a

@@ -354,6 +354,34 @@ TEST_F(link, fails_with_exdev_when_accounts_differ)
 	EXPECT_EQ(1, n_links(c, NULL));
 }
 
+/*
+ * With IDs and regions of the longest allowed length a message exceeds
+ * what the kernel keeps of one (80 bytes with the NUL): clink cuts it
+ * itself, keeping the start and ending in "...".
+ */
+TEST_F(link, long_message_is_cut_with_an_ellipsis)
+{
+	struct clink *c = &self->c;
+	char rv[CL_ID_SZ], ri[CL_ID_SZ];
+	size_t len;
+
+	memset(rv, 'v', sizeof(rv) - 1);
+	rv[sizeof(rv) - 1] = 0;
+	memset(ri, 'i', sizeof(ri) - 1);
+	ri[sizeof(ri) - 1] = 0;
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0, AS(CLINK_A_DEV_REGION, rv)));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-1"),
+			      AADDR(CLINK_A_INST_ADDR, "10.1.2.3"),
+			      AS(CLINK_A_INST_REGION, ri)));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-1", "vpc-a"), -EXDEV, "region");
+	len = strlen(c->ext);
+	EXPECT_EQ(79, len) TH_LOG("extack \"%s\"", c->ext);
+	EXPECT_TRUE(len >= 3 && !strcmp(c->ext + len - 3, "..."))
+		TH_LOG("extack \"%s\"", c->ext);
+	EXPECT_EQ(0, strncmp(c->ext, "instance region iii", 19)) TH_LOG("extack \"%s\"", c->ext);
+}
+
 TEST_F(link, fails_with_eexist_naming_the_vpc_when_already_linked)
 {
 	struct clink *c = &self->c;
