@@ -432,7 +432,7 @@ int clink_dev_configure(struct clink_dev *cd, struct clink_dev_cfg *cfg,
 	if (a[CLINK_CFG_REGION])
 		strscpy_pad(cd->region, cfg->region, sizeof(cd->region));
 	if (a[CLINK_CFG_MAC])
-		memcpy(cd->mac, cfg->mac, ETH_ALEN);
+		clink_dev_set_mac(cd, cfg->mac);
 	for (i = CLINK_CFG_MAX_LINKS_PER_VPC; i <= CLINK_CFG_MAX_ENDPOINTS; i++)
 		if (a[i])
 			*limit_of(cd, i) = cfg->max[i];

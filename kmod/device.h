@@ -2,6 +2,7 @@
 #ifndef _CLINK_DEVICE_H
 #define _CLINK_DEVICE_H
 
+#include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
@@ -45,7 +46,10 @@ struct clink_dev {
 	/* configuration; the datapath reads local/port/mac with READ_ONCE */
 	__be32 local;
 	__be16 port;			/* network order */
-	u8 mac[ETH_ALEN];
+	union {				/* written and read as one word */
+		u8 mac[ETH_ALEN];
+		u64 mac_word;
+	};
 	char region[CLINK_ID_MAXLEN];
 	u32 max_links_per_vpc;
 	u32 max_vpcs, max_instances, max_links, max_endpoints;
@@ -166,6 +170,25 @@ static inline void clink_traffic_add(struct clink_traffic __percpu *t,
 		u64_stats_add(&s->to_classic_bytes, len);
 	}
 	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * The gateway's MAC, which SET_DEV may change while packets are sent:
+ * one 64-bit store and one load, so no packet carries half of each.
+ */
+static inline void clink_dev_mac(const struct clink_dev *cd, u8 *dst)
+{
+	union { u64 word; u8 mac[8]; } m = { .word = READ_ONCE(cd->mac_word) };
+
+	ether_addr_copy(dst, m.mac);
+}
+
+static inline void clink_dev_set_mac(struct clink_dev *cd, const u8 *mac)
+{
+	union { u64 word; u8 mac[8]; } m = { .word = 0 };
+
+	memcpy(m.mac, mac, ETH_ALEN);
+	WRITE_ONCE(cd->mac_word, m.word);
 }
 
 #endif /* _CLINK_DEVICE_H */

@@ -80,7 +80,7 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	rep = skb_put(nskb, sizeof(*rep));
 	rep->hdr = req->hdr;
 	rep->hdr.ar_op = htons(ARPOP_REPLY);
-	ether_addr_copy(rep->sha, cd->mac);
+	clink_dev_mac(cd, rep->sha);
 	rep->sip = req->tip;
 	ether_addr_copy(rep->tha, req->sha);
 	rep->tip = req->sip;

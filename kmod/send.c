@@ -193,7 +193,7 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	ether_addr_copy(eth->h_dest, dmac);
-	ether_addr_copy(eth->h_source, cd->mac);
+	clink_dev_mac(cd, eth->h_source);
 	eth->h_proto = skb->protocol;
 
 	/* Inner headers are recorded here, so mac_header must be set first. */

@@ -31,14 +31,29 @@ struct clink_vpc *clink_vpc_find_vni(struct clink_dev *cd, u32 vni)
 	return rhashtable_lookup(&cd->vpcs_by_vni, &vni, vni_params);
 }
 
+/*
+ * The datapath checks the primary CIDR without the lock while a replace
+ * may change it: address and length are written and read as one word.
+ */
+union cidr_word {
+	u64 word;
+	struct clink_prefix p;
+};
+
+static void set_cidr(struct clink_vpc *vpc, const struct clink_prefix *p)
+{
+	union cidr_word c = { .word = 0 };
+
+	BUILD_BUG_ON(sizeof(struct clink_prefix) != sizeof(u64));
+	c.p = *p;
+	WRITE_ONCE(*(u64 *)&vpc->cidr, c.word);
+}
+
 bool clink_vpc_in_primary(struct clink_vpc *vpc, __be32 addr)
 {
-	struct clink_prefix p = {
-		.addr = READ_ONCE(vpc->cidr.addr),
-		.len = READ_ONCE(vpc->cidr.len),
-	};
+	union cidr_word c = { .word = READ_ONCE(*(const u64 *)&vpc->cidr) };
 
-	return clink_prefix_contains(&p, addr);
+	return clink_prefix_contains(&c.p, addr);
 }
 
 static bool in_secondary(const struct clink_vpc *vpc, __be32 addr)
@@ -224,8 +239,7 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 			return ret;
 	}
 	if (cidr_changed) {
-		WRITE_ONCE(vpc->cidr.addr, new->cidr.addr);
-		WRITE_ONCE(vpc->cidr.len, new->cidr.len);
+		set_cidr(vpc, &new->cidr);
 		ret = clink_route_rebuild(vpc, NULL, NULL);
 		if (ret)
 			goto err_restore_cidr;
@@ -252,8 +266,7 @@ err_restore_vni:
 				       vni_params));
 err_restore_cidr:
 	if (cidr_changed) {
-		WRITE_ONCE(vpc->cidr.addr, old_cidr.addr);
-		WRITE_ONCE(vpc->cidr.len, old_cidr.len);
+		set_cidr(vpc, &old_cidr);
 		clink_route_rebuild(vpc, NULL, NULL);
 	}
 	return ret;
