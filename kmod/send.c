@@ -216,6 +216,43 @@ err_nomem:
 	return CLINK_DROP_NOMEM;
 }
 
+/*
+ * The link an ICMP error belongs to when the gateway itself sends it into
+ * a VPC: about a packet of the VPC to a linked instance that the gateway
+ * could not forward into the classic network (fragmentation needed at a
+ * smaller classic MTU, no route, ...).  Its source is the gateway, not a
+ * linked instance, yet without it path MTU discovery from a VPC towards
+ * the classic network would black-hole.  Only errors the gateway
+ * generates qualify (no input interface, a local source address): a
+ * classic host must not reach a VPC by wrapping a packet in an ICMP
+ * error.  The error goes to the source of the packet it quotes, which
+ * that packet's destination (a linked instance) pins to one VPC.
+ */
+static struct clink_link *icmp_error_link(struct clink_dev *cd,
+					  struct sk_buff *skb,
+					  const struct clink_flow *fl)
+{
+	const struct icmphdr *icmph;
+	const struct iphdr *quoted;
+	unsigned int off;
+
+	if (fl->proto != IPPROTO_ICMP || skb->skb_iif ||
+	    ip_is_fragment(ip_hdr(skb)))
+		return NULL;
+	off = ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, off + sizeof(*icmph) + sizeof(*quoted)))
+		return NULL;
+	icmph = (const struct icmphdr *)(skb->data + off);
+	quoted = (const struct iphdr *)(icmph + 1);
+	if (!icmp_is_err(icmph->type) || icmph->type == ICMP_REDIRECT ||
+	    quoted->saddr != fl->daddr)
+		return NULL;
+	if (inet_addr_type_dev_table(dev_net(cd->dev), cd->dev,
+				     fl->saddr) != RTN_LOCAL)
+		return NULL;
+	return clink_link_find_addr(cd, quoted->daddr);
+}
+
 netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct clink_dev *cd = netdev_priv(dev);
@@ -240,6 +277,8 @@ netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	link = clink_link_find_addr(cd, fl.saddr);
+	if (!link)
+		link = icmp_error_link(cd, skb, &fl);
 	if (!link) {
 		reason = CLINK_DROP_NO_LINK;
 		goto drop;

@@ -329,6 +329,44 @@ test_drops()
 	ping_all "$c1" "$VM_IP"
 	log_test $? "underlay MTU restored: i-linked -> vm1 ping"
 
+	# The other way: a classic network with a smaller MTU than the VPC.
+	# The gateway cannot forward vm1's 1328 bytes (DF) into it and sends
+	# vm1 a frag-needed from its own address, which is no linked
+	# instance: clink must carry it all the same, or path MTU discovery
+	# from the VPC black-holes.
+	rc=0
+	ip -n "$gw" link set br-classic mtu 1200 || rc=1
+	drops_snapshot
+	ip netns exec "$vm1" bash -c 'dd if=/dev/zero bs=1300 count=1 2>/dev/null \
+		>"/dev/udp/$1/9"' _ "$C1_IP" || rc=1
+	wait_for -t 10 sh -c "ip -n $vm1 route get $C1_IP | grep -q 'mtu 1200'" || rc=1
+	[ $rc -eq 0 ] || detail "vm1's route: $(ip -n "$vm1" route get "$C1_IP")"
+	check_drops "" || rc=1
+	log_test $rc "vm1 learns classic path MTU 1200 from the gateway's frag-needed, no drop"
+	ip -n "$gw" link set br-classic mtu 1500
+	ip -n "$vm1" route flush cache
+	ping_all "$vm1" "$C1_IP"
+	log_test $? "classic MTU restored: vm1 -> i-linked ping"
+
+	# But an ICMP error that a classic host sends (here c2, an unlinked
+	# instance acting as a router with no route onwards) quoting a packet
+	# of vm1 to a linked instance is the classic host's own traffic: it
+	# must not reach the VPC.
+	rc=0
+	clinkctl_gw instance add i-far ip 10.9.9.9 &&
+		clinkctl_gw link add i-far vpc vpc-a || rc=1
+	ip -n "$gw" route add 10.9.9.9/32 via "$C2_IP" || rc=1
+	ip netns exec "$c2" sysctl -qw net.ipv4.ip_forward=1 >/dev/null || rc=1
+	ip -n "$c2" route add unreachable 10.9.9.9/32 || rc=1
+	drops_snapshot
+	ip netns exec "$vm1" ping -c 1 -W 2 10.9.9.9 >/dev/null 2>&1 && rc=1
+	check_drops "no-link:+1" || rc=1
+	log_test $rc "c2's host-unreachable for vm1 -> i-far (linked): dropped, no-link +1"
+	ip -n "$c2" route del unreachable 10.9.9.9/32
+	ip netns exec "$c2" sysctl -qw net.ipv4.ip_forward=0 >/dev/null
+	ip -n "$gw" route del 10.9.9.9/32
+	clinkctl_gw instance del i-far
+
 	# Network ACLs, each way.  The rules are narrow: other traffic passes.
 	clinkctl_gw acl add vpc vpc-a prio 10 dir to-vpc proto icmp action deny
 	log_test $? "add ACL: vpc-a prio 10 to-vpc icmp deny"
