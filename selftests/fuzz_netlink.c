@@ -1520,6 +1520,7 @@ static void fuzz_loop(struct fuzzer *f)
 		first = f->c.seq + 1;
 		if (chance(&f->r, 1)) {
 			abandon_dump(f);
+			atomic_fetch_add(&sh->sent, 1);
 			done++;
 			continue;
 		}
