@@ -243,7 +243,7 @@ static int count_links(struct clink *c, const char *vpc, const char *addr,
 	return cl_links(c, f, out) ?: (int)out->n;
 }
 
-TEST_F(dump, filters_select_exactly_what_they_name)
+TEST_F_TIMEOUT(dump, filters_select_exactly_what_they_name, 300)
 {
 	struct clink *c = &self->c;
 	struct cl_vec v = CL_VEC(struct cl_link);
