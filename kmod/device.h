@@ -176,16 +176,21 @@ static inline void clink_traffic_add(struct clink_traffic __percpu *t,
  * The gateway's MAC, which SET_DEV may change while packets are sent:
  * one 64-bit store and one load, so no packet carries half of each.
  */
+union clink_mac_word {
+	u64 word;
+	u8 mac[8];
+};
+
 static inline void clink_dev_mac(const struct clink_dev *cd, u8 *dst)
 {
-	union { u64 word; u8 mac[8]; } m = { .word = READ_ONCE(cd->mac_word) };
+	union clink_mac_word m = { .word = READ_ONCE(cd->mac_word) };
 
 	ether_addr_copy(dst, m.mac);
 }
 
 static inline void clink_dev_set_mac(struct clink_dev *cd, const u8 *mac)
 {
-	union { u64 word; u8 mac[8]; } m = { .word = 0 };
+	union clink_mac_word m = { .word = 0 };
 
 	memcpy(m.mac, mac, ETH_ALEN);
 	WRITE_ONCE(cd->mac_word, m.word);

@@ -47,14 +47,6 @@ defer rm -rf "$tmp"
 clinkctl_gw dev add clink0 max-links-per-vpc "$CHURN_LIMIT"
 log_test $? "clink0 with max-links-per-vpc $CHURN_LIMIT" || exit "$ksft_fail"
 
-# "VPCS INSTANCES LINKS ENDPOINTS" of clink0.
-counts()
-{
-	clinkctl_gw -j dev show clink0 | jq -r '
-		(if type == "array" then .[0] else . end)
-		| "\(.vpcs) \(.instances) \(.links) \(.endpoints)"'
-}
-
 # batch FILE: clinkctl -batch, timed; the time goes to $elapsed.
 batch()
 {
@@ -97,12 +89,12 @@ clinkctl_gw link del f-0 && clinkctl_gw link add "f-$CHURN_LIMIT" vpc full &&
 log_test $? "unlinking one makes room for exactly one"
 
 clinkctl_gw link flush vpc full && clinkctl_gw vpc del full &&
-	[ "$(counts | cut -d' ' -f1,3)" = "0 0" ]
+	[ "$(dev_counts | cut -d' ' -f1,3)" = "0 0" ]
 log_test $? "flush the links, delete the VPC: no VPC, no link left"
 
 awk -v n="$CHURN_LIMIT" 'BEGIN { for (j = 0; j <= n; j++) printf "instance del f-%d\n", j }' \
 	>"$tmp/unfill"
-batch "$tmp/unfill" && [ "$(counts)" = "0 0 0 0" ]
+batch "$tmp/unfill" && [ "$(dev_counts)" = "0 0 0 0" ]
 log_test $? "delete the instances: the device is empty"
 
 # -- 2. churn ----------------------------------------------------------------
@@ -142,11 +134,11 @@ slab_kb()
 want="$CHURN_VPCS $CHURN_LINKS $CHURN_LINKS $CHURN_LINKS"
 base=
 for round in $(seq "$CHURN_ROUNDS"); do
-	batch "$tmp/create" && [ "$(counts)" = "$want" ] ||
-		detail "counts after creating: $(counts), expected $want"
+	batch "$tmp/create" && [ "$(dev_counts)" = "$want" ] ||
+		detail "counts after creating: $(dev_counts), expected $want"
 	log_test $? "round $round: $CHURN_VPCS VPCs, $CHURN_LINKS instances, links, endpoints (${elapsed}s)"
-	batch "$tmp/delete" && [ "$(counts)" = "0 0 0 0" ] ||
-		detail "counts after deleting: $(counts)"
+	batch "$tmp/delete" && [ "$(dev_counts)" = "0 0 0 0" ] ||
+		detail "counts after deleting: $(dev_counts)"
 	log_test $? "round $round: all deleted (${elapsed}s)"
 	# RCU frees objects a grace period later: let them go first.
 	sleep 2

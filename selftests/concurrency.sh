@@ -61,27 +61,30 @@ defer rm -rf "$tmp"
 
 # -- helpers -------------------------------------------------------------------
 
-# "VPCS INSTANCES LINKS ENDPOINTS" of clink0.
-counts()
-{
-	clinkctl_gw -j dev show "$CLINK_DEV" | jq -r '
-		(if type == "array" then .[0] else . end)
-		| "\(.vpcs) \(.instances) \(.links) \(.endpoints)"'
-}
-
 # vpc-a as vpc show prints it, without its traffic counters.
 vpc_a()
 {
 	clinkctl_gw -j vpc show vpc-a | jq -c 'map(del(.stats))'
 }
 
+# icmp_mib NS FIELD...: the named Icmp counters of NS's stack, in order.
+icmp_mib()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" awk -v want="$*" '$1 == "Icmp:" {
+		if (!n++) { for (i = 2; i <= NF; i++) col[$i] = i; next }
+		k = split(want, f, " "); out = ""
+		for (i = 1; i <= k; i++) out = out (i > 1 ? " " : "") $col[f[i]]
+		print out }' /proc/net/snmp
+}
+
 # echoes NS: "REQUESTS-SENT REPLIES-RECEIVED", NS's kernel's ICMP counters
 # (all echoes, answered in time or not).
 echoes()
 {
-	ip netns exec "$1" awk '$1 == "Icmp:" {
-		if (!n++) { for (i = 2; i <= NF; i++) col[$i] = i; next }
-		print $col["OutEchos"], $col["InEchoReps"] }' /proc/net/snmp
+	icmp_mib "$1" OutEchos InEchoReps
 }
 
 __echoes_match()
@@ -104,9 +107,7 @@ echoes_lost()
 # ICMP messages NS dropped for a bad checksum.
 icmp_csum_errors()
 {
-	ip netns exec "$1" awk '$1 == "Icmp:" {
-		if (!n++) { for (i = 2; i <= NF; i++) col[$i] = i; next }
-		print $col["InCsumErrors"] }' /proc/net/snmp
+	icmp_mib "$1" InCsumErrors
 }
 
 # ping_counted NS DST COUNT: COUNT echo requests, each answered (counted
@@ -184,7 +185,7 @@ flood()
 }
 
 drops_snapshot
-base_counts=$(counts)
+base_counts=$(dev_counts)
 base_vpc_a=$(vpc_a)
 log_info "base configuration: vpcs instances links endpoints $base_counts"
 
@@ -415,7 +416,7 @@ log_test $rc "$CONC_DUMPERS dumpers meanwhile: every dump exits 0 with a JSON ar
 
 # -- 3. all back to the base configuration ------------------------------------------
 
-got=$(counts)
+got=$(dev_counts)
 [ "$got" = "$base_counts" ] ||
 	detail "vpcs instances links endpoints: $got, expected $base_counts"
 [ "$got" = "$base_counts" ]
@@ -574,7 +575,7 @@ gw_rebuild()
 	ip -n "$vm1" neigh flush dev eth0
 }
 
-gw_rebuild && [ "$(counts)" = "$base_counts" ] &&
+gw_rebuild && [ "$(dev_counts)" = "$base_counts" ] &&
 	ping_counted "$c1" "$VM_IP" 3 && ping_counted "$vm1" "$C1_IP" 3
 log_test $? "a new namespace with a new clink0: configured, ping both ways"
 

@@ -307,6 +307,14 @@ clinkctl_gw()
 	"$CLINKCTL" -n "$CLINK_NS" "$@"
 }
 
+# "VPCS INSTANCES LINKS ENDPOINTS" of the device.
+dev_counts()
+{
+	clinkctl_gw -j dev show "$CLINK_DEV" | jq -r '
+		(if type == "array" then .[0] else . end)
+		| "\(.vpcs) \(.instances) \(.links) \(.endpoints)"'
+}
+
 # Every drop counter of the device as "reason value" lines.  The one place
 # that knows the layout of `clinkctl -j -s dev show`.
 drops_read()

@@ -82,8 +82,8 @@ static int fault_setup(bool on, char *why, size_t whysz)
 {
 	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
 	unsigned long start = 0, end = ~0UL;
-	char path[128], v[32];
-	unsigned int i;
+	char path[128], lo[32], hi[32];
+	unsigned int i, k;
 	int r;
 
 	if (on) {
@@ -93,36 +93,31 @@ static int fault_setup(bool on, char *why, size_t whysz)
 			return r;
 		}
 	}
+	snprintf(lo, sizeof(lo), "%lu", start);
+	snprintf(hi, sizeof(hi), "%lu", end);
 	for (i = 0; i < 2; i++) {
-		const struct { const char *file, *on, *off; } set[] = {
-			{ "ignore-gfp-wait", "N", "Y" },
-			{ "ignore-gfp-highmem", "N", "Y" },	/* page_alloc only */
-			{ "min-order", "0", "1" },		/* page_alloc only */
-			{ "verbose", "0", "2" },
-			{ "stacktrace-depth", "32", "32" },
+		const struct {
+			const char *file, *on, *off;
+			bool page_alloc_only;
+		} set[] = {
+			{ "ignore-gfp-wait", "N", "Y", false },
+			{ "ignore-gfp-highmem", "N", "Y", true },
+			{ "min-order", "0", "1", true },
+			{ "verbose", "0", "2", false },
+			{ "stacktrace-depth", "32", "32", false },
+			{ "require-start", lo, lo, false },	/* 0 when off */
+			{ "require-end", hi, hi, false },	/* ULONG_MAX when off */
 		};
-		unsigned int k;
 
 		for (k = 0; k < sizeof(set) / sizeof(set[0]); k++) {
 			snprintf(path, sizeof(path), DEBUGFS "/%s/%s", attrs[i], set[k].file);
-			if (access(path, F_OK) && k >= 1 && k <= 2)
+			if (set[k].page_alloc_only && access(path, F_OK))
 				continue;
 			r = write_str(path, on ? set[k].on : set[k].off);
 			if (r) {
 				snprintf(why, whysz, "%s: %s", path, strerror(-r));
 				return r;
 			}
-		}
-		snprintf(path, sizeof(path), DEBUGFS "/%s/require-start", attrs[i]);
-		snprintf(v, sizeof(v), "%lu", start);
-		r = write_str(path, v);
-		snprintf(path, sizeof(path), DEBUGFS "/%s/require-end", attrs[i]);
-		snprintf(v, sizeof(v), "%lu", end);
-		if (!r)
-			r = write_str(path, v);
-		if (r) {
-			snprintf(why, whysz, "%s: %s", path, strerror(-r));
-			return r;
 		}
 	}
 	return 0;
@@ -239,15 +234,35 @@ static int snap_cmd(struct snap *s, struct clink *c, int cmd, bool dump,
 	return 0;
 }
 
-static const char *const snap_vpcs[] = { "vpc-a", "vpc-b", "vpc-c", "vpc-d" };
+struct vpc_ids {
+	char id[16][CL_ID_SZ];
+	int n;
+};
+
+static int vpc_id_of(struct nl_msg *msg, void *arg)
+{
+	struct vpc_ids *ids = arg;
+	struct cl_vpc_info v;
+
+	if (ids->n >= 16 || cl_parse_vpc(msg, &v) != NL_OK)
+		abort();
+	memcpy(ids->id[ids->n++], v.id, CL_ID_SZ);
+	return NL_OK;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
 
 /* Everything a user can read back: 0 or -errno. */
 static int snapshot(struct clink *c, struct snap *s)
 {
+	const struct cl_attr none[] = { AEND };
 	struct if_nameindex *ifs, *i;
+	struct vpc_ids ids = { .n = 0 };
 	struct ifreq ifr = { 0 };
-	unsigned int k;
-	int r, fd;
+	int k, r, fd;
 
 	s->len = 0;
 	r = snap_cmd(s, c, CLINK_CMD_GET_DEV, false, NULL);
@@ -255,13 +270,12 @@ static int snapshot(struct clink *c, struct snap *s)
 	r = r ?: snap_cmd(s, c, CLINK_CMD_GET_INSTANCE, true, NULL);
 	r = r ?: snap_cmd(s, c, CLINK_CMD_GET_LINK, true, NULL);
 	r = r ?: snap_cmd(s, c, CLINK_CMD_GET_ENDPOINT, true, NULL);
-	for (k = 0; !r && k < sizeof(snap_vpcs) / sizeof(snap_vpcs[0]); k++) {
-		struct cl_vpc_info v;
-
-		if (cl_get_vpc(c, snap_vpcs[k], &v))
-			continue;	/* not there (ENOENT): already in the dump */
-		r = snap_cmd(s, c, CLINK_CMD_GET_ROUTE, true, snap_vpcs[k]);
-		r = r ?: snap_cmd(s, c, CLINK_CMD_GET_ACL, true, snap_vpcs[k]);
+	/* Routes and ACL rules of every VPC there is, by ID. */
+	r = r ?: cl_dump(c, CLINK_CMD_GET_VPC, vpc_id_of, &ids, none);
+	qsort(ids.id, ids.n, sizeof(ids.id[0]), id_cmp);
+	for (k = 0; !r && k < ids.n; k++) {
+		r = snap_cmd(s, c, CLINK_CMD_GET_ROUTE, true, ids.id[k]);
+		r = r ?: snap_cmd(s, c, CLINK_CMD_GET_ACL, true, ids.id[k]);
 	}
 	if (r)
 		return r;

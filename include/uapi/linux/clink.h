@@ -44,9 +44,10 @@
  * when the object exists, unless the request has NLM_F_REPLACE, in which case
  * the object is updated in place (what `ip route replace` does). A
  * controller can therefore re-apply its whole configuration idempotently.
- * (NLM_F_EXCL | NLM_F_REPLACE is NLM_F_DUMP: do not combine them.) NLM_F_CREATE is accepted
- * and changes nothing. A replace sets every attribute of the request;
- * optional attributes it lacks take their defaults, not their old values.
+ * (NLM_F_EXCL | NLM_F_REPLACE is NLM_F_DUMP: do not combine them.)
+ * NLM_F_CREATE is accepted and changes nothing. A replace sets every
+ * attribute of the request; optional attributes it lacks take their
+ * defaults, not their old values.
  * SET_VPC with the current ClassicLink setting and SET_INSTANCE with the
  * current address succeed and change nothing (no event).
  *
