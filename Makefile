@@ -90,10 +90,7 @@ KBUILD_ARGS = W=1 KCFLAGS="-I$(srctree)/include" CONFIG_CLINK=m \
 	$(if $(filter-out 0,$(DEBUG)),CONFIG_CLINK_DEBUG=y)
 
 define kbuild_each
-	@if [ ! -f $(srctree)/kmod/Kbuild ]; then \
-		echo "kmod/Kbuild not found: clink.ko not built"; exit 0; \
-	fi; \
-	kernels="$(KERNELS)"; \
+	@kernels="$(KERNELS)"; \
 	[ -n "$$kernels" ] || { echo "no kernel headers installed (make deps)"; exit 1; }; \
 	for k in $$kernels; do \
 		d=$(BUILD)/$$k/kmod; \
@@ -107,18 +104,16 @@ define kbuild_each
 	done
 endef
 
-modules: deps
+# A file listed as a prerequisite without a rule: a tree that lacks it
+# fails with "No rule to make target", never builds less in silence.
+modules: deps $(srctree)/kmod/Kbuild
 	$(call kbuild_each,modules,cp $$d/clink.ko $(BUILD)/$$k/clink.ko;)
 
-sparse: deps
+sparse: deps $(srctree)/kmod/Kbuild
 	$(call kbuild_each,C=2 modules,)
 
-tools: deps
-	@if [ -f tools/clinkctl/Makefile ]; then \
-		$(MAKE) --no-print-directory -C tools/clinkctl; \
-	else \
-		echo "tools/clinkctl/Makefile not found: clinkctl not built"; \
-	fi
+tools: deps tools/clinkctl/Makefile
+	@$(MAKE) --no-print-directory -C tools/clinkctl
 
 selftests: deps $(BUILD)/include/kselftest_harness.h
 	@$(MAKE) --no-print-directory -C selftests BUILD=$(BUILD)
@@ -155,15 +150,10 @@ demo: all
 	@k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel$(if $(KVER), matching '$(KVER)')"; exit 1; }; \
 	$(VM)/vm demo $$k
 
-bench: all
-	@if [ ! -x bench/run ]; then \
-		echo "bench: no benchmarks exist yet (bench/run)"; exit 0; \
-	fi; \
-	k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel"; exit 1; }; \
+bench: all bench/run bench/collect.sh
+	@k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel"; exit 1; }; \
 	$(VM)/vm --timeout $(VM_TIMEOUT) --filter "$(T)" bench $$k || exit 1; \
-	if [ -x bench/collect.sh ]; then \
-		bench/collect.sh $(BUILD)/logs/$$k-bench.log; \
-	fi
+	bench/collect.sh $(BUILD)/logs/$$k-bench.log
 
 vm: all
 	@$(VM)/vm shell $(BOOT_KERNEL)
@@ -192,21 +182,12 @@ install: tools
 			$(DESTDIR)/lib/modules/$(INSTALL_KVER)/extra/clink.ko; \
 		[ -n "$(DESTDIR)" ] || depmod -a $(INSTALL_KVER); \
 	fi
-	@if [ -x tools/clinkctl/clinkctl ]; then \
-		install -D -m 755 tools/clinkctl/clinkctl $(DESTDIR)$(PREFIX)/sbin/clinkctl; \
-	fi
-	@if [ -f tools/clinkctl/clinkctl.8 ]; then \
-		install -D -m 644 tools/clinkctl/clinkctl.8 \
-			$(DESTDIR)$(PREFIX)/share/man/man8/clinkctl.8; \
-	fi
-	@if [ -f tools/clinkctl/clinkctl.bash-completion ]; then \
-		install -D -m 644 tools/clinkctl/clinkctl.bash-completion \
-			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/clinkctl; \
-	fi
+	@$(MAKE) --no-print-directory -C tools/clinkctl install \
+		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
-clean:
+clean: tools/clinkctl/Makefile
 	rm -rf $(BUILD)
-	@if [ -f tools/clinkctl/Makefile ]; then $(MAKE) -C tools/clinkctl clean; fi
+	$(MAKE) -C tools/clinkctl clean
 
 .PHONY: all deps deps-debug modules sparse tools selftests check \
 	check-debug demo bench vm style install clean

@@ -197,7 +197,7 @@ int batch_next(struct batch_reader *r)
 	return 1;
 }
 
-int run_batch(const char *name, bool force)
+int run_batch(const char *name, bool force, batch_cmd_fn run)
 {
 	struct batch_reader r;
 	FILE *f = stdin;
@@ -214,7 +214,7 @@ int run_batch(const char *name, bool force)
 	batch_init(&r, f);
 	while ((ret = batch_next(&r)) != 0) {
 		if (ret > 0)
-			ret = clinkctl_dispatch(r.argc, r.argv);
+			ret = run(r.argc, r.argv);
 		else
 			fprintf(stderr, "Error: %s\n", r.error);
 		if (ret) {

@@ -28,10 +28,13 @@ void batch_free(struct batch_reader *r);
 /* 1: r->argc/r->argv hold a command; 0: end of file; -1: syntax error */
 int batch_next(struct batch_reader *r);
 
-/* Runs every command of @name ("-": stdin) through clinkctl_dispatch(). */
-int run_batch(const char *name, bool force);
+/* Runs one command; 0 on success, else its exit status. */
+typedef int (*batch_cmd_fn)(int argc, char **argv);
 
-/* Provided by clinkctl.c (the tests provide their own). */
-int clinkctl_dispatch(int argc, char **argv);
+/*
+ * Runs every command of @name ("-": stdin) through @run, stopping at the
+ * first failure unless @force; 0, or 1 when any command failed.
+ */
+int run_batch(const char *name, bool force, batch_cmd_fn run);
 
 #endif /* _CLINKCTL_BATCH_H */

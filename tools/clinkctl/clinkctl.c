@@ -83,7 +83,7 @@ int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv)
 	return usage_error(usage, "unknown command \"%s\"", argv[0]);
 }
 
-int clinkctl_dispatch(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const struct cmd *c;
 
@@ -143,11 +143,11 @@ int main(int argc, char **argv)
 		if (argc > 1)
 			return usage_error(main_usage, "-batch takes no command (got \"%s\")",
 					   argv[1]);
-		ret = run_batch(batch, opts.force);
+		ret = run_batch(batch, opts.force, dispatch);
 	} else if (argc < 2) {
 		return usage_error(main_usage, "no object given");
 	} else {
-		ret = clinkctl_dispatch(argc - 1, argv + 1);
+		ret = dispatch(argc - 1, argv + 1);
 	}
 	if (fflush(stdout) && !ret) {
 		perror("clinkctl: stdout");

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +126,118 @@ static void report(const char *msg, int err)
 		fprintf(stderr, "Error: %s\n", strerror(err));
 }
 
+/* One exchange: what talk() knows between two datagrams. */
+struct exchange {
+	uint32_t portid;
+	nl_cb_t cb;
+	void *data;
+	bool quiet;
+	bool cb_failed;	/* a callback said stop: ignore the rest, fail */
+	bool intr;	/* a part of the dump was flagged NLM_F_DUMP_INTR */
+};
+
+/* Still going: the exchange has not ended with this message. */
+#define TALK_MORE	INT_MIN
+
+static int exchange_status(const struct exchange *x)
+{
+	return x->cb_failed ? 1 : 0;
+}
+
+/* An ack (error 0, maybe with a warning) or the kernel's refusal. */
+static int handle_error(const struct nlmsghdr *h, struct exchange *x)
+{
+	const struct nlmsgerr *e;
+	const char *msg;
+	size_t off;
+
+	if (mnl_nlmsg_get_payload_len(h) < sizeof(*e)) {
+		report("truncated netlink error", 0);
+		return -EIO;
+	}
+	e = mnl_nlmsg_get_payload(h);
+	/* without NETLINK_CAP_ACK the request is quoted before the TLVs */
+	off = sizeof(*e);
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	msg = extack_msg(h, off);
+	if (e->error) {
+		if (!x->quiet)
+			report(msg, -e->error);
+		return e->error;
+	}
+	if (msg && *msg) {
+		fflush(stdout);
+		fprintf(stderr, "Warning: %s\n", msg);
+	}
+	return exchange_status(x);
+}
+
+/* The end of a dump: its status, and whether a change raced it. */
+static int handle_done(const struct nlmsghdr *h, struct exchange *x)
+{
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(h) >= sizeof(int)) {
+		err = *(const int *)mnl_nlmsg_get_payload(h);
+		if (err < 0) {
+			if (!x->quiet)
+				report(extack_msg(h, sizeof(int)), -err);
+			return err;
+		}
+	}
+	if (!x->intr)
+		return exchange_status(x);
+	nl_dumps_interrupted++;
+	if (nl_warn_interrupted) {
+		fflush(stdout);
+		fprintf(stderr, "Warning: the dump was interrupted by a concurrent change and may be inconsistent; run it again\n");
+	}
+	return exchange_status(x);
+}
+
+/* One message of the reply: TALK_MORE, or how the exchange ended. */
+static int handle_msg(const struct nlmsghdr *h, struct exchange *x)
+{
+	if (h->nlmsg_seq != seq || h->nlmsg_pid != x->portid)
+		return TALK_MORE;
+	if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+		x->intr = true;
+	switch (h->nlmsg_type) {
+	case NLMSG_NOOP:
+	case NLMSG_OVERRUN:
+		return TALK_MORE;
+	case NLMSG_ERROR:
+		return handle_error(h, x);
+	case NLMSG_DONE:
+		return handle_done(h, x);
+	}
+	if (x->cb && !x->cb_failed && x->cb(h, x->data) != MNL_CB_OK)
+		x->cb_failed = true;
+	return TALK_MORE;
+}
+
+/* One datagram of replies: TALK_MORE, or how the exchange ended. */
+static int recv_replies(struct mnl_socket *sock, struct exchange *x)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;
+	ssize_t n = mnl_socket_recvfrom(sock, rx_buf, sizeof(rx_buf));
+	int len = (int)n, ret;
+
+	if (n < 0) {
+		if (errno == EINTR)
+			return TALK_MORE;
+		report(NULL, errno);
+		return -EIO;
+	}
+	for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+		ret = handle_msg(h, x);
+		if (ret != TALK_MORE)
+			return ret;
+	}
+	return TALK_MORE;
+}
+
 /*
  * 0: acked or dump done; -errno: the kernel refused (reported unless
  * @quiet); -EIO: the socket failed (reported); 1: a callback failed.
@@ -132,81 +245,23 @@ static void report(const char *msg, int err)
 static int talk(struct mnl_socket *sock, struct nlmsghdr *nlh, nl_cb_t cb,
 		void *data, bool quiet)
 {
-	uint32_t portid = mnl_socket_get_portid(sock);
-	bool cb_failed = false, intr = false;
+	struct exchange x = {
+		.portid = mnl_socket_get_portid(sock),
+		.cb = cb,
+		.data = data,
+		.quiet = quiet,
+	};
+	int ret;
 
 	nlh->nlmsg_seq = ++seq;
 	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
 		report(NULL, errno);
 		return -EIO;
 	}
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(sock, rx_buf, sizeof(rx_buf));
-		const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;
-		int len = (int)n;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			report(NULL, errno);
-			return -EIO;
-		}
-		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
-			const struct nlmsgerr *e;
-			const char *msg;
-			size_t off;
-			int err;
-
-			if (h->nlmsg_seq != seq || h->nlmsg_pid != portid)
-				continue;
-			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			switch (h->nlmsg_type) {
-			case NLMSG_NOOP:
-			case NLMSG_OVERRUN:
-				continue;
-			case NLMSG_ERROR:
-				if (mnl_nlmsg_get_payload_len(h) < sizeof(*e)) {
-					report("truncated netlink error", 0);
-					return -EIO;
-				}
-				e = mnl_nlmsg_get_payload(h);
-				off = sizeof(*e);
-				if (!(h->nlmsg_flags & NLM_F_CAPPED))
-					off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-				msg = extack_msg(h, off);
-				if (e->error) {
-					if (!quiet)
-						report(msg, -e->error);
-					return e->error;
-				}
-				if (msg && *msg) {
-					fflush(stdout);
-					fprintf(stderr, "Warning: %s\n", msg);
-				}
-				return cb_failed ? 1 : 0;
-			case NLMSG_DONE:
-				if (mnl_nlmsg_get_payload_len(h) >= sizeof(int)) {
-					err = *(const int *)mnl_nlmsg_get_payload(h);
-					if (err < 0) {
-						if (!quiet)
-							report(extack_msg(h, sizeof(int)), -err);
-						return err;
-					}
-				}
-				if (intr)
-					nl_dumps_interrupted++;
-				if (intr && nl_warn_interrupted) {
-					fflush(stdout);
-					fprintf(stderr, "Warning: the dump was interrupted by a concurrent change and may be inconsistent; run it again\n");
-				}
-				return cb_failed ? 1 : 0;
-			default:
-				if (cb && !cb_failed && cb(h, data) != MNL_CB_OK)
-					cb_failed = true;
-			}
-		}
-	}
+	do {
+		ret = recv_replies(sock, &x);
+	} while (ret == TALK_MORE);
+	return ret;
 }
 
 static int family_attr_cb(const struct nlattr *attr, void *data)

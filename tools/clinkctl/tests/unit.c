@@ -39,7 +39,7 @@ static void ok(int cond, const char *fmt, ...)
 static char dispatched[64][128];
 static int n_dispatched;
 
-int clinkctl_dispatch(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	char *p = dispatched[n_dispatched % 64];
 	int i;
@@ -237,7 +237,7 @@ static int run_batch_text(const char *text, bool force, char *err, size_t size)
 	fflush(stderr);
 	saved = dup(2);
 	dup2(efd, 2);
-	ret = run_batch(path, force);
+	ret = run_batch(path, force, dispatch);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -289,7 +289,7 @@ static void test_batch_run(void)
 	ret = run_batch_text("ok\n\nok\n", false, err, sizeof(err));
 	ok(ret == 0 && n_dispatched == 2 && !err[0], "run_batch: success exits 0");
 
-	ret = run_batch("/nonexistent/clinkctl.batch", false);
+	ret = run_batch("/nonexistent/clinkctl.batch", false, dispatch);
 	ok(ret == 1, "run_batch: missing file fails");
 }
 
