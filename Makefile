@@ -16,7 +16,7 @@
 #   make vm              a shell in a VM with clink loaded
 #   make style           checkpatch --strict on the module and uapi header
 #   make sparse          the module through sparse
-#   make install         clink.ko (DKMS if present), clinkctl, man page
+#   make install         clink.ko (DKMS if present), clinkctl, clinkd, man pages
 #   make clean
 #
 # Every target installs what it needs first (make deps), as root.
@@ -57,7 +57,8 @@ DEB_PKGS := make gcc libc6-dev pkg-config libmnl-dev libnl-3-dev \
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
 	linux-source-6.12 qemu-system-x86 busybox-static bash coreutils \
 	util-linux procps findutils grep sed iproute2 tcpdump tshark \
-	jq strace ethtool socat python3 python3-yaml python3-jsonschema
+	jq strace ethtool socat python3 python3-yaml python3-jsonschema \
+	libcurl4-openssl-dev libjson-c-dev etcd-server curl
 # What building the debug kernel takes (make check-debug).
 DEB_PKGS_DEBUG := build-essential flex bison bc libelf-dev libssl-dev
 
@@ -112,8 +113,9 @@ modules: deps $(srctree)/kmod/Kbuild
 sparse: deps $(srctree)/kmod/Kbuild
 	$(call kbuild_each,C=2 modules,)
 
-tools: deps tools/clinkctl/Makefile
+tools: deps tools/clinkctl/Makefile tools/clinkd/Makefile
 	@$(MAKE) --no-print-directory -C tools/clinkctl
+	@$(MAKE) --no-print-directory -C tools/clinkd
 
 selftests: deps $(BUILD)/include/kselftest_harness.h
 	@$(MAKE) --no-print-directory -C selftests BUILD=$(BUILD)
@@ -184,10 +186,13 @@ install: tools
 	fi
 	@$(MAKE) --no-print-directory -C tools/clinkctl install \
 		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	@$(MAKE) --no-print-directory -C tools/clinkd install \
+		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 clean: tools/clinkctl/Makefile
 	rm -rf $(BUILD)
 	$(MAKE) -C tools/clinkctl clean
+	$(MAKE) -C tools/clinkd clean
 
 .PHONY: all deps deps-debug modules sparse tools selftests check \
 	check-debug demo bench vm style install clean
