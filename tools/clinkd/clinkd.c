@@ -79,6 +79,8 @@ static struct sync_result result;
 static int64_t revision, applied;
 
 static enum { ST_READ, ST_READING, ST_WATCHING } state;
+static int64_t read_started;
+static unsigned int read_keys;
 static int64_t retry_at, resync_at;
 static unsigned int backoff_ms;
 static bool have_synced;
@@ -338,9 +340,10 @@ static const char *config_rel(const char *key, size_t len)
  * Apply one kv (put) or delete (@del) of a range or watch reply; its key
  * goes into @keys when given.
  */
-static void take_kv(struct config *c, struct json_object *kv, bool del,
+static bool take_kv(struct config *c, struct json_object *kv, bool del,
 		    struct json_object *keys)
 {
+	bool region_changed = false;
 	char norm[512];
 	const char *kb = json_object_get_string(json_object_object_get(kv, "key"));
 	struct json_object *vo = json_object_object_get(kv, "value");
@@ -350,19 +353,20 @@ static void take_kv(struct config *c, struct json_object *kv, bool del,
 
 	key = kb ? b64_decode(kb, &klen) : NULL;
 	if (!key)
-		return;
+		return false;
 	rel = config_rel(key, klen);
 	if (rel && strlen(rel) == klen - (size_t)(rel - key)) {
 		if (!del)
 			val = vo ? b64_decode(json_object_get_string(vo), &vlen)
 				 : strdup("");
 		if (del || val)
-			config_set(c, rel, val, vlen);
+			region_changed = config_set(c, rel, val, vlen);
 		if (keys && !rec_norm_key(rel, norm, sizeof(norm)))
 			json_object_object_add(keys, norm, NULL);
 	}
 	free(val);
 	free(key);
+	return region_changed;
 }
 
 static void watch_cb(struct json_object *res, void *arg);
@@ -405,6 +409,7 @@ static void range_cb(int err, struct json_object *resp, const char *msg,
 	n = kvs ? json_object_array_length(kvs) : 0;
 	for (i = 0; i < n; i++)
 		take_kv(&next_cfg, json_object_array_get_idx(kvs, i), false, NULL);
+	read_keys += (unsigned int)n;
 	more = json_object_object_get(resp, "more");
 	if (more && json_object_get_boolean(more) && n) {
 		/* the next page starts right after the last key */
@@ -418,6 +423,8 @@ static void range_cb(int err, struct json_object *resp, const char *msg,
 	cfg = next_cfg;
 	memset(&next_cfg, 0, sizeof(next_cfg));
 	revision = rev;
+	log_info("etcd %s: read %u keys at revision %lld in %lld ms", etcd_url(),
+		 read_keys, (long long)rev, (long long)(now_ms() - read_started));
 	backoff_ms = 0;
 	do_sync("full", NULL);
 	if (state == ST_READING && !opt.once)
@@ -458,6 +465,8 @@ static void start_read(void)
 	config_free(&next_cfg);
 	config_init(&next_cfg, region);
 	state = ST_READING;
+	read_started = now_ms();
+	read_keys = 0;
 	snprintf(key, sizeof(key), "%sconfig/", prefix);
 	range_page(key, strlen(key), 0);
 }
@@ -465,6 +474,7 @@ static void start_read(void)
 static void watch_cb(struct json_object *res, void *arg)
 {
 	struct json_object *events, *hdr, *keys;
+	bool region = false;
 	size_t i, n;
 
 	(void)arg;
@@ -498,13 +508,21 @@ static void watch_cb(struct json_object *res, void *arg)
 		struct json_object *ev = json_object_array_get_idx(events, i);
 		const char *type = json_object_get_string(json_object_object_get(ev, "type"));
 
-		take_kv(&cfg, json_object_object_get(ev, "kv"),
-			type && !strcmp(type, "DELETE"), keys);
+		if (take_kv(&cfg, json_object_object_get(ev, "kv"),
+			    type && !strcmp(type, "DELETE"), keys))
+			region = true;
 	}
 	if (json_i64(hdr, "revision") > revision)
 		revision = json_i64(hdr, "revision");
-	if (json_object_object_length(keys))
+	if (region) {
+		/* every record without a region has a new default */
+		log_info("the device's region changes: full resync");
+		etcd_watch_cancel();
+		state = ST_READ;
+		retry_at = 0;
+	} else if (json_object_object_length(keys)) {
 		do_sync("watch", keys);
+	}
 	json_object_put(keys);
 }
 

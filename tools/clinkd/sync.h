@@ -15,18 +15,23 @@
  * object it names is left as it is, never deleted.
  */
 struct config {
-	struct json_object *raw;		/* key -> value text */
-	struct json_object *rec[__REC_MAX];	/* key -> record */
+	/* key -> the record, canonical JSON text (small: 300,000 fit) */
+	struct json_object *rec[__REC_MAX];
 	struct json_object *bad;		/* key -> error */
 	char region[64];			/* default region */
-	char kernel_region[64];			/* the device's, at start */
 };
 
-void config_init(struct config *c, const char *kernel_region);
+void config_init(struct config *c, const char *region);
 void config_free(struct config *c);
-/* A put (@val != NULL) or delete of config/@rel. */
-void config_set(struct config *c, const char *rel, const char *val,
+/*
+ * A put (@val != NULL) or delete of config/@rel.  True when it changes
+ * the default region of the records already parsed: read them again.
+ */
+bool config_set(struct config *c, const char *rel, const char *val,
 		size_t len);
+/* The record of @key as an object (a new reference), NULL if none. */
+struct json_object *config_get(struct config *c, enum rec_kind kind,
+			       const char *key);
 
 /* What the last sync found and did. */
 struct sync_result {
