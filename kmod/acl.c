@@ -16,7 +16,8 @@ struct acl_msg {
 	const struct clink_acl_rule *rule;
 };
 
-static bool match(const struct clink_acl_rule *r, const struct clink_flow *fl)
+static bool acl_match(const struct clink_acl_rule *r,
+		      const struct clink_flow *fl)
 {
 	u16 sport, dport;
 
@@ -41,7 +42,7 @@ bool clink_acl_allow(struct clink_vpc *vpc, enum clink_acl_dir dir,
 
 	for (i = 0; t && i < t->n; i++) {
 		r = t->r[i];
-		if (r->dir != dir || !match(r, fl))
+		if (r->dir != dir || !acl_match(r, fl))
 			continue;
 		this_cpu_inc(*r->hits);
 		return r->action == CLINK_ACL_ALLOW;
@@ -89,8 +90,8 @@ static void rule_free_rcu(struct rcu_head *rcu)
 }
 
 /* Publishes the rules of @vpc with @add added (replacing @old) or @old removed. */
-static int rebuild(struct clink_vpc *vpc, struct clink_acl_rule *add,
-		   struct clink_acl_rule *old)
+static int acl_rebuild(struct clink_vpc *vpc, struct clink_acl_rule *add,
+		       struct clink_acl_rule *old)
 {
 	struct clink_acl_table *cur = clink_deref(vpc->cd, vpc->acls), *t;
 	u32 i, n = 0, max = (cur ? cur->n : 0) + 1;
@@ -118,7 +119,7 @@ static int rebuild(struct clink_vpc *vpc, struct clink_acl_rule *add,
 	return 0;
 }
 
-static struct clink_acl_rule *find(struct clink_vpc *vpc, u32 prio)
+static struct clink_acl_rule *acl_find(struct clink_vpc *vpc, u32 prio)
 {
 	struct clink_acl_table *t = clink_deref(vpc->cd, vpc->acls);
 	u32 i;
@@ -186,7 +187,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 	    !clink_nl_require(info, CLINK_A_ACL_DIR) ||
 	    !clink_nl_require(info, CLINK_A_ACL_ACTION))
 		return -EINVAL;
-	old = find(vpc, nla_get_u32(prio_attr));
+	old = acl_find(vpc, nla_get_u32(prio_attr));
 	if (old && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
 		clink_err(info->extack, prio_attr,
 			  "VPC %s already has an ACL rule of priority %u",
@@ -219,7 +220,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 	r->hits = alloc_percpu(u64);
 	if (!r->hits)
 		goto err_free;
-	ret = rebuild(vpc, r, old);
+	ret = acl_rebuild(vpc, r, old);
 	if (ret)
 		goto err_free_hits;
 	if (!old)
@@ -251,7 +252,7 @@ int clink_nl_del_acl(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(vpc);
 	if (!clink_nl_require(info, CLINK_A_ACL_PRIO))
 		return -EINVAL;
-	r = find(vpc, nla_get_u32(prio_attr));
+	r = acl_find(vpc, nla_get_u32(prio_attr));
 	if (!r) {
 		clink_err(info->extack, prio_attr,
 			  "VPC %s has no ACL rule of priority %u", vpc->id,
@@ -261,7 +262,7 @@ int clink_nl_del_acl(struct sk_buff *skb, struct genl_info *info)
 	m = (struct acl_msg){ .vpc = vpc, .rule = r };
 	clink_nl_notify(cd, CLINK_CMD_DEL_ACL, acl_fill, &m,
 			CLINK_EVENT_REMOVED);
-	ret = rebuild(vpc, NULL, r);
+	ret = acl_rebuild(vpc, NULL, r);
 	if (ret)
 		return ret;
 	vpc->n_acls--;

@@ -3,17 +3,9 @@
 #define _CLINK_ACL_H
 
 #include "device.h"
+#include "flow.h"
 
 struct clink_vpc;
-
-/* What the datapath knows of a packet when it applies a VPC's ACL. */
-struct clink_flow {
-	__be32 saddr;
-	__be32 daddr;
-	__be16 sport;			/* 0 unless TCP/UDP first fragment */
-	__be16 dport;
-	u8 proto;
-};
 
 /* A rule outlives table rebuilds, so its hit counter does too. */
 struct clink_acl_rule {

@@ -9,24 +9,19 @@
 #include <linux/ip.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
-#include <linux/version.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include "compat.h"
 #include "device.h"
 #include "endpoint.h"
+#include "extack.h"
 #include "instance.h"
 #include "netlink.h"
 #include "send.h"
 #include "socket.h"
 #include "vpc.h"
-
-/*
- * Since 6.6 the core allocates dev->tstats when asked to, and tunnel
- * transmit (iptunnel_xmit_stats) insists on it; before, drivers did.
- */
-#define CORE_TSTATS (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
 
 struct clink_net {
 	struct list_head devices;	/* writers hold RTNL, readers RCU */
@@ -51,7 +46,7 @@ static int clink_init(struct net_device *dev)
 	struct clink_dev *cd = netdev_priv(dev);
 	int ret = -ENOMEM;
 
-	if (!CORE_TSTATS) {
+	if (!CLINK_CORE_TSTATS) {
 		dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 		if (!dev->tstats)
 			return ret;
@@ -72,7 +67,7 @@ err_free_traffic:
 err_free_drops:
 	free_percpu(cd->drops);
 err_free_tstats:
-	if (!CORE_TSTATS)
+	if (!CLINK_CORE_TSTATS)
 		free_percpu(dev->tstats);
 	return ret;
 }
@@ -97,7 +92,7 @@ static void clink_uninit(struct net_device *dev)
 	gro_cells_destroy(&cd->gro_cells);
 	free_percpu(cd->traffic);
 	free_percpu(cd->drops);
-	if (!CORE_TSTATS)
+	if (!CLINK_CORE_TSTATS)
 		free_percpu(dev->tstats);
 }
 
@@ -145,16 +140,7 @@ static void clink_setup(struct net_device *dev)
 	dev->features |= CLINK_FEATURES;
 	dev->hw_features |= CLINK_FEATURES;
 	dev->hw_enc_features |= CLINK_FEATURES;
-#if CORE_TSTATS
-	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-#endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	dev->lltx = true;
-	/* The UDP socket lives in the device's namespace: it may not move. */
-	dev->netns_immutable = true;
-#else
-	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
-#endif
+	clink_compat_setup(dev);
 	dev->needs_free_netdev = true;
 	SET_NETDEV_DEVTYPE(dev, &device_type);
 	/* The datapath answers with ICMP, which needs the route. */
@@ -580,6 +566,42 @@ static struct rtnl_link_ops link_ops __read_mostly = {
 	.get_size	= clink_get_size,
 	.fill_info	= clink_fill_info,
 };
+
+/* Only generic reasons that 6.1 has too. */
+static const enum skb_drop_reason skb_reasons[__CLINK_DROP_MAX] = {
+	[CLINK_DROP_UNSPEC]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_NO_LINK]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_SECONDARY_CIDR]	= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_NO_TRANSIT]		= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_ACL_DENY]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_NO_ENDPOINT]	= SKB_DROP_REASON_NEIGH_FAILED,
+	[CLINK_DROP_UNKNOWN_VNI]	= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_MALFORMED]		= SKB_DROP_REASON_IP_INHDR,
+	[CLINK_DROP_NOT_LINKED]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_SPOOFED_SOURCE]	= SKB_DROP_REASON_IP_RPFILTER,
+	[CLINK_DROP_NOT_IPV4]		= SKB_DROP_REASON_UNHANDLED_PROTO,
+	[CLINK_DROP_MTU]		= SKB_DROP_REASON_PKT_TOO_BIG,
+	[CLINK_DROP_NO_ROUTE]		= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_TTL]		= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_NOMEM]		= SKB_DROP_REASON_NOMEM,
+};
+
+void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
+		enum clink_drop_reason reason, bool rx)
+{
+	struct clink_drops *d = this_cpu_ptr(cd->drops);
+
+	if (reason >= __CLINK_DROP_MAX)
+		reason = CLINK_DROP_UNSPEC;
+	u64_stats_update_begin(&d->syncp);
+	u64_stats_inc(&d->n[reason]);
+	u64_stats_update_end(&d->syncp);
+	if (rx)
+		DEV_STATS_INC(cd->dev, rx_dropped);
+	else
+		DEV_STATS_INC(cd->dev, tx_dropped);
+	kfree_skb_reason(skb, skb_reasons[reason]);
+}
 
 static int drops_put(struct sk_buff *skb, struct clink_dev *cd)
 {

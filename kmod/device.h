@@ -141,15 +141,9 @@ int clink_dev_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj);
 int clink_device_init(void);
 void clink_device_uninit(void);
 
-static inline void clink_drop_count(struct clink_dev *cd,
-				    enum clink_drop_reason reason)
-{
-	struct clink_drops *d = this_cpu_ptr(cd->drops);
-
-	u64_stats_update_begin(&d->syncp);
-	u64_stats_inc(&d->n[reason]);
-	u64_stats_update_end(&d->syncp);
-}
+/* Counts and frees a dropped packet; @rx selects rx_dropped or tx_dropped. */
+void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
+		enum clink_drop_reason reason, bool rx);
 
 enum clink_dir {
 	CLINK_DIR_TO_VPC,

@@ -91,8 +91,8 @@ static int ep_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 	return 0;
 }
 
-static struct clink_endpoint *lookup(struct genl_info *info,
-				     struct clink_vpc **vpcp, __be32 *addr)
+static struct clink_endpoint *ep_lookup(struct genl_info *info,
+					struct clink_vpc **vpcp, __be32 *addr)
 {
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_vpc *vpc;
@@ -154,7 +154,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 	__be32 addr;
 	int ret;
 
-	ep = lookup(info, &vpc, &addr);
+	ep = ep_lookup(info, &vpc, &addr);
 	if (IS_ERR(ep))
 		return PTR_ERR(ep);
 	if (!clink_nl_require(info, CLINK_A_EP_VTEP) ||
@@ -245,7 +245,7 @@ int clink_nl_del_endpoint(struct sk_buff *skb, struct genl_info *info)
 	struct clink_vpc *vpc;
 	__be32 addr;
 
-	ep = lookup(info, &vpc, &addr);
+	ep = ep_lookup(info, &vpc, &addr);
 	if (IS_ERR(ep))
 		return PTR_ERR(ep);
 	if (!ep) {
@@ -266,7 +266,7 @@ int clink_nl_get_endpoint(struct sk_buff *skb, struct genl_info *info)
 	struct clink_vpc *vpc;
 	__be32 addr;
 
-	ep = lookup(info, &vpc, &addr);
+	ep = ep_lookup(info, &vpc, &addr);
 	if (IS_ERR(ep))
 		return PTR_ERR(ep);
 	if (!ep) {

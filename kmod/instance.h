@@ -4,7 +4,8 @@
 
 #include "device.h"
 
-struct clink_vpc;
+struct clink_link;
+struct genl_info;
 
 /* A classic instance; linked to at most one VPC through @link. */
 struct clink_instance {
@@ -19,24 +20,18 @@ struct clink_instance {
 	struct rcu_head rcu;
 };
 
-struct clink_link {
-	struct clink_instance *inst;
-	struct clink_vpc *vpc;
-	struct list_head vpc_node;	/* vpc->links, under cd->lock */
-	struct clink_traffic __percpu *traffic;
-	struct rcu_head rcu;
-};
-
 /*
- * The link of the classic instance with address @addr, or NULL when there
- * is no such instance or it is not linked. Caller holds rcu_read_lock();
- * link->vpc stays valid for as long.
+ * The instance with address @addr, or NULL. Under cd->lock, or in the
+ * datapath under rcu_read_lock().
  */
-struct clink_link *clink_link_find_addr(struct clink_dev *cd, __be32 addr);
-
-/* Control plane, under cd->lock. */
 struct clink_instance *clink_instance_find_addr(struct clink_dev *cd,
 						__be32 addr);
+
+/*
+ * Control plane, under cd->lock. clink_instance_lookup() finds the instance
+ * a request names (CLINK_A_INST_ID), or fails with an extack message.
+ */
+struct clink_instance *clink_instance_lookup(struct genl_info *info);
 int clink_instance_init(struct clink_dev *cd);
 void clink_instance_uninit(struct clink_dev *cd);
 void clink_instance_free_all(struct clink_dev *cd);

@@ -6,10 +6,10 @@
  */
 
 #include <linux/rtnetlink.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "device.h"
 #include "netlink.h"
 #include "prefix.h"
@@ -94,44 +94,6 @@ static const char *const attr_names[CLINK_A_MAX + 1] = {
 
 static struct genl_family genl_family;
 
-#ifndef NL_SET_ERR_MSG_ATTR_FMT
-/*
- * Before 6.2 an extack message must outlive the request: formatted ones
- * rotate through these buffers, which is safe unless more than
- * ERRBUF_SLOTS requests fail while one is being acknowledged.
- */
-#define ERRBUF_SLOTS	64
-static char errbuf[ERRBUF_SLOTS][CLINK_ERRMSG_LEN];
-static atomic_t errbuf_next = ATOMIC_INIT(0);
-#endif
-
-void clink_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
-	       const char *fmt, ...)
-{
-	char msg[CLINK_ERRMSG_LEN];
-	va_list args;
-	int len;
-
-	if (!extack)
-		return;
-	va_start(args, fmt);
-	len = vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	if (len >= (int)sizeof(msg))
-		strscpy(msg + sizeof(msg) - 4, "...", 4);
-#ifdef NL_SET_ERR_MSG_ATTR_FMT
-	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "%s", msg);
-#else
-	{
-		unsigned int slot = atomic_inc_return(&errbuf_next) % ERRBUF_SLOTS;
-
-		strscpy(errbuf[slot], msg, sizeof(errbuf[slot]));
-		extack->_msg = errbuf[slot];
-		extack->bad_attr = attr;
-	}
-#endif
-}
-
 bool clink_nl_require(struct genl_info *info, int attr)
 {
 	if (info->attrs[attr])
@@ -204,9 +166,9 @@ int clink_nl_put_traffic(struct sk_buff *skb, int attrtype,
 }
 
 /* One message: header, device, the object, and for events the reason. */
-static int build(struct sk_buff *skb, struct clink_dev *cd, u32 portid,
-		 u32 seq, int flags, u8 cmd, clink_fill_t fill,
-		 const void *obj, int reason, struct netlink_callback *cb)
+static int nl_build_msg(struct sk_buff *skb, struct clink_dev *cd, u32 portid,
+			u32 seq, int flags, u8 cmd, clink_fill_t fill,
+			const void *obj, int reason, struct netlink_callback *cb)
 {
 	void *hdr;
 
@@ -234,8 +196,9 @@ int clink_nl_reply(struct genl_info *info, clink_fill_t fill, const void *obj)
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
-	ret = build(skb, clink_nl_dev(info), info->snd_portid, info->snd_seq, 0,
-		    info->genlhdr->cmd, fill, obj, -1, NULL);
+	ret = nl_build_msg(skb, clink_nl_dev(info), info->snd_portid,
+			   info->snd_seq, 0, info->genlhdr->cmd, fill, obj, -1,
+			   NULL);
 	if (ret) {
 		nlmsg_free(skb);
 		return ret;
@@ -243,7 +206,7 @@ int clink_nl_reply(struct genl_info *info, clink_fill_t fill, const void *obj)
 	return genlmsg_reply(skb, info);
 }
 
-bool clink_nl_listening(struct clink_dev *cd)
+static bool nl_listening(struct clink_dev *cd)
 {
 	return genl_has_listeners(&genl_family, dev_net(cd->dev), 0);
 }
@@ -253,12 +216,12 @@ void clink_nl_notify(struct clink_dev *cd, u8 cmd, clink_fill_t fill,
 {
 	struct sk_buff *skb;
 
-	if (!clink_nl_listening(cd))
+	if (!nl_listening(cd))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		goto lost;
-	if (build(skb, cd, 0, 0, 0, cmd, fill, obj, reason, NULL)) {
+	if (nl_build_msg(skb, cd, 0, 0, 0, cmd, fill, obj, reason, NULL)) {
 		nlmsg_free(skb);
 		goto lost;
 	}
@@ -272,15 +235,6 @@ lost:
 	 * instead of announcing a stale table.
 	 */
 	genl_set_err(&genl_family, dev_net(cd->dev), 0, 0, -ENOBUFS);
-}
-
-static struct nlattr **dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
 }
 
 static struct clink_dev *lock_dev(struct clink_dev *cd,
@@ -300,7 +254,7 @@ struct clink_dev *clink_nl_dump_begin(struct netlink_callback *cb,
 {
 	struct clink_dev *cd;
 
-	*attrs = dump_attrs(cb);
+	*attrs = genl_info_dump(cb)->attrs;
 	cd = clink_dev_get(sock_net(cb->skb->sk), *attrs, cb->extack);
 	if (IS_ERR(cd))
 		return cd;
@@ -321,8 +275,9 @@ int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	const struct genlmsghdr *ghdr = nlmsg_data(cb->nlh);
 
-	return build(skb, cd, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-		     NLM_F_MULTI, ghdr->cmd, fill, obj, -1, cb);
+	return nl_build_msg(skb, cd, NETLINK_CB(cb->skb).portid,
+			    cb->nlh->nlmsg_seq, NLM_F_MULTI, ghdr->cmd, fill, obj,
+			    -1, cb);
 }
 
 int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
@@ -349,13 +304,7 @@ int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 	return clink_nl_dump_ret(skb, ret);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#define clink_ops_t genl_split_ops
-#else
-#define clink_ops_t genl_ops
-#endif
-
-static int pre_doit(const struct clink_ops_t *ops, struct sk_buff *skb,
+static int pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		    struct genl_info *info)
 {
 	struct clink_dev *cd;
@@ -375,7 +324,7 @@ static int pre_doit(const struct clink_ops_t *ops, struct sk_buff *skb,
 	return 0;
 }
 
-static void post_doit(const struct clink_ops_t *ops, struct sk_buff *skb,
+static void post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		      struct genl_info *info)
 {
 	struct clink_dev *cd = clink_nl_dev(info);

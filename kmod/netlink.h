@@ -3,27 +3,13 @@
 #define _CLINK_NETLINK_H
 
 #include <net/genetlink.h>
+
+#include "compat.h"
 #include "device.h"
+#include "extack.h"
 
 int clink_genl_init(void);
 void clink_genl_uninit(void);
-
-/*
- * An extack message with printf arguments, naming @attr (may be NULL).
- * The kernel keeps at most CLINK_ERRMSG_LEN - 1 characters of a formatted
- * message, and IDs run to 63 characters: a longer message is cut here,
- * ending in "...", rather than by the kernel with a warning in its log.
- * Kernels before 6.2 have no message buffer in the extack: there the text
- * goes to a small ring of static buffers (see clink_err() in netlink.c).
- */
-#ifdef NETLINK_MAX_FMTMSG_LEN
-#define CLINK_ERRMSG_LEN	NETLINK_MAX_FMTMSG_LEN
-#else
-#define CLINK_ERRMSG_LEN	80	/* the same as 6.2+ */
-#endif
-
-void clink_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
-	       const char *fmt, ...) __printf(3, 4);
 
 /* Fills the attributes of one object into a message (GET reply, dump, event). */
 typedef int (*clink_fill_t)(struct sk_buff *skb, struct clink_dev *cd,
@@ -48,7 +34,6 @@ int clink_nl_reply(struct genl_info *info, clink_fill_t fill,
 		   const void *obj);
 void clink_nl_notify(struct clink_dev *cd, u8 cmd, clink_fill_t fill,
 		     const void *obj, enum clink_event_reason reason);
-bool clink_nl_listening(struct clink_dev *cd);
 
 /*
  * Dumps: clink_nl_dump_begin() finds and locks the device the request

@@ -4,8 +4,9 @@
  */
 
 #include <linux/slab.h>
+
+#include "extack.h"
 #include "prefix.h"
-#include "netlink.h"
 
 const struct nla_policy clink_prefix_policy[CLINK_PREFIX_A_MAX + 1] = {
 	[CLINK_PREFIX_A_ADDR]	= NLA_POLICY_EXACT_LEN(sizeof(__be32)),
@@ -54,18 +55,6 @@ bool clink_prefix_list_covers(const struct clink_prefix_list *l,
 		if (clink_prefix_within(p, &l->p[i]))
 			return true;
 	return false;
-}
-
-void clink_prefix_list_format(const struct clink_prefix_list *l, char *buf,
-			      size_t size)
-{
-	size_t off = 0;
-	u32 i;
-
-	buf[0] = '\0';
-	for (i = 0; l && i < l->n && off < size; i++)
-		off += scnprintf(buf + off, size - off, "%s%pI4/%u",
-				 i ? "," : "", &l->p[i].addr, l->p[i].len);
 }
 
 struct clink_prefix_list *clink_prefix_list_alloc(u32 n, gfp_t gfp)

@@ -62,9 +62,6 @@ bool clink_prefix_list_covers(const struct clink_prefix_list *l,
 const struct clink_prefix *
 clink_prefix_list_find_overlap(const struct clink_prefix_list *l,
 			       const struct clink_prefix *p);
-/* Writes "a.b.c.d/len, ..." into @buf, truncated to @size. */
-void clink_prefix_list_format(const struct clink_prefix_list *l, char *buf,
-			      size_t size);
 struct clink_prefix_list *clink_prefix_list_alloc(u32 n, gfp_t gfp);
 
 #include <uapi/linux/clink.h>

@@ -17,8 +17,10 @@
 #include "device.h"
 #include "vpc.h"
 #include "instance.h"
+#include "link.h"
 #include "endpoint.h"
 #include "acl.h"
+#include "flow.h"
 
 /* Offset of the inner frame from the UDP header. */
 #define INNER_OFF	(VXLAN_HLEN + ETH_HLEN)

@@ -8,6 +8,7 @@
 #include <linux/sort.h>
 
 #include "instance.h"
+#include "link.h"
 #include "netlink.h"
 #include "route.h"
 #include "vpc.h"
@@ -88,8 +89,7 @@ void clink_route_free(struct clink_vpc *vpc)
 		kfree_rcu(t, rcu);
 }
 
-enum clink_drop_reason clink_vpc_route_check(struct clink_vpc *vpc,
-					     __be32 daddr)
+enum clink_drop_reason clink_route_check(struct clink_vpc *vpc, __be32 daddr)
 {
 	const struct clink_route_table *t = rcu_dereference(vpc->routes);
 	const struct clink_route *r;

@@ -32,6 +32,14 @@ struct clink_route_table {
  */
 int clink_route_rebuild(struct clink_vpc *vpc, const struct clink_route *add,
 			const struct clink_prefix *del);
+/*
+ * Decides whether a linked classic instance may send to @daddr in @vpc:
+ * 0 when @daddr is in the primary CIDR and no custom route claims it,
+ * otherwise the drop reason (CLINK_DROP_SECONDARY_CIDR or
+ * CLINK_DROP_NO_TRANSIT). Longest prefix wins. Caller holds
+ * rcu_read_lock().
+ */
+enum clink_drop_reason clink_route_check(struct clink_vpc *vpc, __be32 daddr);
 /* The route to exactly @dst in @vpc's table, or NULL. cd->lock held. */
 const struct clink_route *clink_route_find(struct clink_vpc *vpc,
 					   const struct clink_prefix *dst);

@@ -18,80 +18,11 @@
 #include "device.h"
 #include "vpc.h"
 #include "instance.h"
+#include "link.h"
 #include "endpoint.h"
 #include "acl.h"
-
-/* Only generic reasons that 6.1 has too. */
-static const enum skb_drop_reason skb_reasons[__CLINK_DROP_MAX] = {
-	[CLINK_DROP_UNSPEC]		= SKB_DROP_REASON_NOT_SPECIFIED,
-	[CLINK_DROP_NO_LINK]		= SKB_DROP_REASON_NOT_SPECIFIED,
-	[CLINK_DROP_SECONDARY_CIDR]	= SKB_DROP_REASON_IP_OUTNOROUTES,
-	[CLINK_DROP_NO_TRANSIT]		= SKB_DROP_REASON_IP_OUTNOROUTES,
-	[CLINK_DROP_ACL_DENY]		= SKB_DROP_REASON_NOT_SPECIFIED,
-	[CLINK_DROP_NO_ENDPOINT]	= SKB_DROP_REASON_NEIGH_FAILED,
-	[CLINK_DROP_UNKNOWN_VNI]	= SKB_DROP_REASON_NOT_SPECIFIED,
-	[CLINK_DROP_MALFORMED]		= SKB_DROP_REASON_IP_INHDR,
-	[CLINK_DROP_NOT_LINKED]		= SKB_DROP_REASON_NOT_SPECIFIED,
-	[CLINK_DROP_SPOOFED_SOURCE]	= SKB_DROP_REASON_IP_RPFILTER,
-	[CLINK_DROP_NOT_IPV4]		= SKB_DROP_REASON_UNHANDLED_PROTO,
-	[CLINK_DROP_MTU]		= SKB_DROP_REASON_PKT_TOO_BIG,
-	[CLINK_DROP_NO_ROUTE]		= SKB_DROP_REASON_IP_OUTNOROUTES,
-	[CLINK_DROP_TTL]		= SKB_DROP_REASON_NOT_SPECIFIED,
-	[CLINK_DROP_NOMEM]		= SKB_DROP_REASON_NOMEM,
-};
-
-void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
-		enum clink_drop_reason reason, bool rx)
-{
-	if (reason >= __CLINK_DROP_MAX)
-		reason = CLINK_DROP_UNSPEC;
-	clink_drop_count(cd, reason);
-	if (rx)
-		DEV_STATS_INC(cd->dev, rx_dropped);
-	else
-		DEV_STATS_INC(cd->dev, tx_dropped);
-	kfree_skb_reason(skb, skb_reasons[reason]);
-}
-
-bool clink_flow_parse(struct sk_buff *skb, unsigned int nhoff,
-		      struct clink_flow *fl)
-{
-	const struct iphdr *iph;
-	unsigned int ihl, len;
-
-	if (!pskb_may_pull(skb, nhoff + sizeof(*iph)))
-		return false;
-	iph = (const struct iphdr *)(skb->data + nhoff);
-	ihl = iph->ihl * 4;
-	if (iph->version != 4 || ihl < sizeof(*iph))
-		return false;
-	if (!pskb_may_pull(skb, nhoff + ihl))
-		return false;
-	iph = (const struct iphdr *)(skb->data + nhoff);
-	len = ntohs(iph->tot_len);
-	if (len < ihl || len > skb->len - nhoff ||
-	    ip_fast_csum((const u8 *)iph, iph->ihl))
-		return false;
-
-	fl->saddr = iph->saddr;
-	fl->daddr = iph->daddr;
-	fl->proto = iph->protocol;
-	fl->sport = 0;
-	fl->dport = 0;
-	if ((fl->proto == IPPROTO_TCP || fl->proto == IPPROTO_UDP) &&
-	    !(iph->frag_off & htons(IP_OFFSET))) {
-		__be16 _ports[2];
-		const __be16 *ports;
-
-		ports = skb_header_pointer(skb, nhoff + ihl, sizeof(_ports),
-					   _ports);
-		if (!ports)
-			return false;
-		fl->sport = ports[0];
-		fl->dport = ports[1];
-	}
-	return true;
-}
+#include "route.h"
+#include "flow.h"
 
 static struct rtable *vtep_route(struct clink_dev *cd, struct net *net,
 				 __be32 vtep, struct dst_cache *cache,
@@ -285,7 +216,7 @@ netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	vpc = link->vpc;
 
-	reason = clink_vpc_route_check(vpc, fl.daddr);
+	reason = clink_route_check(vpc, fl.daddr);
 	if (reason)
 		goto drop;
 

@@ -7,7 +7,6 @@
 #include <uapi/linux/clink.h>
 
 struct clink_dev;
-struct clink_flow;
 
 /* ndo_start_xmit: classic -> VPC. */
 netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev);
@@ -23,16 +22,5 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 					struct sk_buff *skb, u32 vni,
 					const u8 *dmac, __be32 vtep,
 					struct dst_cache *cache);
-
-/*
- * Validates the IPv4 header at @nhoff and fills @fl (ports only for the
- * first fragment of TCP and UDP). False when the header is malformed.
- */
-bool clink_flow_parse(struct sk_buff *skb, unsigned int nhoff,
-		      struct clink_flow *fl);
-
-/* Counts and frees a dropped packet; @rx selects rx_dropped or tx_dropped. */
-void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
-		enum clink_drop_reason reason, bool rx);
 
 #endif /* _CLINK_SEND_H */

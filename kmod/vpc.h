@@ -34,14 +34,6 @@ struct clink_vpc {
 /* Datapath lookups; the caller holds rcu_read_lock(). */
 struct clink_vpc *clink_vpc_find_vni(struct clink_dev *cd, u32 vni);
 
-/*
- * Decides whether a linked classic instance may send to @daddr in @vpc:
- * 0 when @daddr is in the primary CIDR and no custom route claims it,
- * otherwise the drop reason (CLINK_DROP_SECONDARY_CIDR or
- * CLINK_DROP_NO_TRANSIT). Longest prefix wins.
- */
-enum clink_drop_reason clink_vpc_route_check(struct clink_vpc *vpc,
-					     __be32 daddr);
 /* True when @addr lies in @vpc's primary CIDR. */
 bool clink_vpc_in_primary(struct clink_vpc *vpc, __be32 addr);
 

@@ -69,7 +69,7 @@ bool __init clink_acl_selftest(void)
 			 0, 0, 0);
 	mutex_lock(&cd->lock);
 	for (i = 0; i < ARRAY_SIZE(r); i++) {
-		if (!r[i] || rebuild(vpc, r[i], NULL)) {
+		if (!r[i] || acl_rebuild(vpc, r[i], NULL)) {
 			ok = false;
 			goto unlock;
 		}
@@ -105,7 +105,7 @@ bool __init clink_acl_selftest(void)
 
 	/* A replacement takes the place of the rule of its priority. */
 	repl = test_rule(20, CLINK_ACL_TO_VPC, CLINK_ACL_DENY, 0, 0, 0, 0);
-	if (!repl || rebuild(vpc, repl, r[2])) {
+	if (!repl || acl_rebuild(vpc, repl, r[2])) {
 		kfree(repl);
 		ok = false;
 		goto unlock;

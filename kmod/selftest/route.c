@@ -122,7 +122,7 @@ bool __init clink_route_selftest(void)
 	rcu_read_lock();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		__be32 a = IP4(cases[i].a, cases[i].b, cases[i].c, cases[i].d);
-		enum clink_drop_reason got = clink_vpc_route_check(vpc, a);
+		enum clink_drop_reason got = clink_route_check(vpc, a);
 
 		if (got != cases[i].want) {
 			pr_err("route self-test: %pI4 gave %d, want %d\n", &a,
@@ -135,7 +135,7 @@ bool __init clink_route_selftest(void)
 	del = PFX(172, 16, 5, 0, 24);
 	ok &= !clink_route_rebuild(vpc, NULL, &del);
 	rcu_read_lock();
-	if (clink_vpc_route_check(vpc, IP4(172, 16, 5, 1))) {
+	if (clink_route_check(vpc, IP4(172, 16, 5, 1))) {
 		pr_err("route self-test: deleted custom route still wins\n");
 		ok = false;
 	}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _CLINK_LINK_H
+#define _CLINK_LINK_H
+
+#include "device.h"
+
+struct clink_instance;
+struct clink_vpc;
+
+/* A classic instance linked to a VPC: inst->link, on vpc->links. */
+struct clink_link {
+	struct clink_instance *inst;
+	struct clink_vpc *vpc;
+	struct list_head vpc_node;	/* vpc->links, under cd->lock */
+	struct clink_traffic __percpu *traffic;
+	struct rcu_head rcu;
+};
+
+/*
+ * The link of the classic instance with address @addr, or NULL when there
+ * is no such instance or it is not linked. Caller holds rcu_read_lock();
+ * link->vpc stays valid for as long.
+ */
+struct clink_link *clink_link_find_addr(struct clink_dev *cd, __be32 addr);
+
+/*
+ * Unlinks @inst (which must be linked), withdrawing its classiclink route
+ * with events of @reason. cd->lock held.
+ */
+void clink_link_del(struct clink_dev *cd, struct clink_instance *inst,
+		    enum clink_event_reason reason);
+
+#endif /* _CLINK_LINK_H */
