@@ -26,8 +26,8 @@
  * WARNING, BUG; kmemleak when the kernel has it).
  *
  * Environment:
- *   FUZZ_ITERATIONS  requests to send in all (default 20000, and 1000000 on
- *                    the debug kernel, whose release ends in -clink-debug)
+ *   FUZZ_ITERATIONS  requests to send in all (default 20000; the debug lane,
+ *                    selftests/debug/check.sh, asks for 1000000)
  *   FUZZ_SEED        PRNG seed (default: from the clock; always printed)
  *   FUZZ_THREADS     fuzzing threads (default 3)
  *   FUZZ_TIMEOUT     seconds to wait for one answer (default 30)
@@ -50,7 +50,6 @@
 #include <net/if.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/if_link.h>
@@ -60,6 +59,8 @@
 #include <linux/clink.h>
 
 #include "kselftest_harness.h"
+#include "lib_clink_nl.h"
+#include "lib_kmsg.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -70,9 +71,6 @@
 
 #ifndef FUZZ_DEFAULT_ITERATIONS
 #define FUZZ_DEFAULT_ITERATIONS	20000	/* without FUZZ_ITERATIONS */
-#endif
-#ifndef FUZZ_DEBUG_ITERATIONS
-#define FUZZ_DEBUG_ITERATIONS	1000000	/* the same, on the debug kernel */
 #endif
 
 #define MSGBUF		16384
@@ -136,6 +134,13 @@ static struct shared *sh;
 
 /* ------------------------------------------------------------------ */
 /* Raw netlink.                                                        */
+
+/*
+ * Requests are built by hand: the fuzzer sends what libnl would refuse to
+ * build (truncated and wrongly nested attributes, several requests in one
+ * datagram).  Everything else (the device, the family, parsing replies)
+ * is lib_clink_nl's.
+ */
 
 struct msg {
 	char buf[MSGBUF] __attribute__((aligned(NLMSG_ALIGNTO)));
@@ -224,7 +229,7 @@ static void put_prefix(struct msg *m, uint16_t type, uint32_t addr, uint8_t len)
 	nest_end(m);
 }
 
-static int nl_open(int proto, int timeout)
+static int raw_open(int proto, int timeout)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tv = { .tv_sec = timeout };
@@ -245,7 +250,7 @@ static int nl_open(int proto, int timeout)
 	return fd;
 }
 
-static int nl_send(int fd, const void *buf, size_t len)
+static int raw_send(int fd, const void *buf, size_t len)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
@@ -295,8 +300,8 @@ struct answer {
  * request that was not expected to be answered) are skipped.  Returns 0,
  * or -ETIMEDOUT when nothing came within the socket's SO_RCVTIMEO.
  */
-static int nl_wait(int fd, uint32_t seq, struct answer *ans, msg_cb cb,
-		   void *arg)
+static int raw_wait(int fd, uint32_t seq, struct answer *ans, msg_cb cb,
+		    void *arg)
 {
 	static __thread char *rx;
 	struct nlmsghdr *nlh;
@@ -350,159 +355,16 @@ static int nl_wait(int fd, uint32_t seq, struct answer *ans, msg_cb cb,
 	}
 }
 
-static int genl_family(int fd, const char *name)
-{
-	struct msg *m = calloc(1, sizeof(*m));
-	struct answer ans;
-	int id = -1;
-	struct nlmsghdr *nlh;
-	char rx[8192];
-	ssize_t n;
-
-	nlh = msg_init(m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
-		       NLM_F_REQUEST);
-	put_str(m, CTRL_ATTR_FAMILY_NAME, name);
-	nlh->nlmsg_len = m->len;
-	nlh->nlmsg_seq = 1;
-	if (nl_send(fd, m->buf, m->len))
-		goto out;
-	n = recv(fd, rx, sizeof(rx), 0);
-	for (nlh = (struct nlmsghdr *)rx; n > 0 && NLMSG_OK(nlh, n);
-	     nlh = NLMSG_NEXT(nlh, n)) {
-		struct nlattr *a;
-		int len;
-
-		if (nlh->nlmsg_type != GENL_ID_CTRL)
-			continue;
-		len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-		a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-		for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-		       a->nla_len <= len;
-		     len -= NLA_ALIGN(a->nla_len),
-		     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-			if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-				id = *(uint16_t *)((char *)a + NLA_HDRLEN);
-	}
-	(void)ans;
-out:
-	free(m);
-	return id;
-}
-
-/* Creates a clink device (RTM_NEWLINK, kind "clink"); 0 or -errno. */
-static int clink_dev_add(const char *name, char *why, size_t whysz)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct ifinfomsg ifi;
-		char attrs[256];
-	} req = {};
-	struct answer ans;
-	struct nlattr *a, *li;
-	int fd, err;
-
-	fd = nl_open(NETLINK_ROUTE, 30);
-	if (fd < 0)
-		return -errno;
-	req.nlh.nlmsg_type = RTM_NEWLINK;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-			      NLM_F_EXCL;
-	req.nlh.nlmsg_seq = 1;
-	req.nlh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
-	a = (struct nlattr *)((char *)&req + NLMSG_ALIGN(req.nlh.nlmsg_len));
-	a->nla_type = IFLA_IFNAME;
-	a->nla_len = NLA_HDRLEN + strlen(name) + 1;
-	strcpy((char *)a + NLA_HDRLEN, name);
-	req.nlh.nlmsg_len = NLMSG_ALIGN(req.nlh.nlmsg_len) + NLA_ALIGN(a->nla_len);
-	li = (struct nlattr *)((char *)&req + req.nlh.nlmsg_len);
-	li->nla_type = IFLA_LINKINFO | NLA_F_NESTED;
-	a = (struct nlattr *)((char *)li + NLA_HDRLEN);
-	a->nla_type = IFLA_INFO_KIND;
-	a->nla_len = NLA_HDRLEN + sizeof("clink");
-	strcpy((char *)a + NLA_HDRLEN, "clink");
-	li->nla_len = NLA_HDRLEN + NLA_ALIGN(a->nla_len);
-	req.nlh.nlmsg_len += li->nla_len;
-	err = nl_send(fd, &req, req.nlh.nlmsg_len);
-	if (!err)
-		err = nl_wait(fd, 1, &ans, NULL, NULL);
-	if (!err)
-		err = ans.err;
-	if (err && why)
-		snprintf(why, whysz, "ip link add %s type clink: %s%s%s", name,
-			 strerror(-err), ans.ext[0] ? ": " : "", ans.ext);
-	close(fd);
-	return err;
-}
-
-/* ------------------------------------------------------------------ */
-/* Attribute parsing of replies.                                       */
-
+/* Replies are parsed with libnl and lib_clink_nl's readers. */
 #define MAXA (CLINK_A_MAX + 1)
-
-static void parse(struct nlattr **tb, int max, void *data, int len)
-{
-	struct nlattr *a = data;
-
-	memset(tb, 0, sizeof(*tb) * (max + 1));
-	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= len) {
-		int t = a->nla_type & NLA_TYPE_MASK;
-
-		if (t <= max)
-			tb[t] = a;
-		len -= NLA_ALIGN(a->nla_len);
-		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-	}
-}
 
 static void parse_genl(struct nlattr **tb, struct nlmsghdr *nlh)
 {
-	parse(tb, CLINK_A_MAX, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
-	      nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	if (genlmsg_parse(nlh, 0, tb, CLINK_A_MAX, NULL))
+		memset(tb, 0, sizeof(*tb) * MAXA);
 }
 
-static void *nla_data(struct nlattr *a)
-{
-	return (char *)a + NLA_HDRLEN;
-}
-
-static uint32_t a_u32(struct nlattr *a)
-{
-	return a && a->nla_len >= NLA_HDRLEN + 4 ? *(uint32_t *)nla_data(a) : 0xdeadbeef;
-}
-
-static uint8_t a_u8(struct nlattr *a)
-{
-	return a && a->nla_len >= NLA_HDRLEN + 1 ? *(uint8_t *)nla_data(a) : 0xff;
-}
-
-static void a_str(struct nlattr *a, char *dst, size_t sz)
-{
-	size_t n;
-
-	dst[0] = 0;
-	if (!a)
-		return;
-	n = a->nla_len - NLA_HDRLEN;
-	if (n >= sz)
-		n = sz - 1;
-	memcpy(dst, nla_data(a), n);
-	dst[n] = 0;
-}
-
-static bool a_prefix(struct nlattr *a, uint32_t *addr, uint8_t *len)
-{
-	struct nlattr *tb[CLINK_PREFIX_A_MAX + 1];
-
-	if (!a)
-		return false;
-	parse(tb, CLINK_PREFIX_A_MAX, nla_data(a), a->nla_len - NLA_HDRLEN);
-	if (!tb[CLINK_PREFIX_A_ADDR] || !tb[CLINK_PREFIX_A_LEN])
-		return false;
-	*addr = a_u32(tb[CLINK_PREFIX_A_ADDR]);
-	*len = a_u8(tb[CLINK_PREFIX_A_LEN]);
-	return true;
-}
+#define NOVAL 0xdeadbeef	/* what a missing attribute reads as */
 
 /* ------------------------------------------------------------------ */
 /* Sending one request and waiting for its answer.                     */
@@ -520,10 +382,10 @@ static int request(struct conn *c, struct msg *m, struct answer *ans,
 
 	nlh->nlmsg_len = m->len;
 	nlh->nlmsg_seq = ++c->seq;
-	err = nl_send(c->fd, m->buf, m->len);
+	err = raw_send(c->fd, m->buf, m->len);
 	if (err)
 		return err;
-	return nl_wait(c->fd, c->seq, ans, cb, arg);
+	return raw_wait(c->fd, c->seq, ans, cb, arg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -616,12 +478,11 @@ static void check_vpc(struct nlmsghdr *nlh, void *arg)
 	struct seen *s = arg;
 	struct nlattr *tb[MAXA];
 	char id[CLINK_ID_MAXLEN];
-	uint32_t addr;
-	uint8_t len;
+	struct cl_pfx cidr;
 	int v;
 
 	parse_genl(tb, nlh);
-	a_str(tb[CLINK_A_VPC_ID], id, sizeof(id));
+	cl_str(tb[CLINK_A_VPC_ID], id, sizeof(id));
 	s->nvpc++;
 	v = id_num(id, 'v', VALID_VPCS);
 	if (v < 0 || !mv[v].exists || s->vpc[v]) {
@@ -630,15 +491,15 @@ static void check_vpc(struct nlmsghdr *nlh, void *arg)
 		return;
 	}
 	s->vpc[v] = true;
-	if (a_u32(tb[CLINK_A_VPC_VNI]) != 100u + v ||
-	    !a_prefix(tb[CLINK_A_VPC_CIDR], &addr, &len) ||
-	    addr != vpc_net(v) || len != 24 ||
-	    a_u8(tb[CLINK_A_VPC_CLASSICLINK]) != mv[v].cl ||
-	    a_u32(tb[CLINK_A_VPC_N_LINKS]) != (uint32_t)mv[v].nlinks) {
+	cl_get_pfx(tb[CLINK_A_VPC_CIDR], &cidr);
+	if (cl_u32(tb[CLINK_A_VPC_VNI], NOVAL) != 100u + v ||
+	    cidr.addr != vpc_net(v) || cidr.len != 24 ||
+	    cl_u8(tb[CLINK_A_VPC_CLASSICLINK], 0xff) != mv[v].cl ||
+	    cl_u32(tb[CLINK_A_VPC_N_LINKS], NOVAL) != (uint32_t)mv[v].nlinks) {
 		fail("check: VPC %s: vni %u classiclink %u links %u, model: vni %u classiclink %d links %d",
-		     id, a_u32(tb[CLINK_A_VPC_VNI]),
-		     a_u8(tb[CLINK_A_VPC_CLASSICLINK]),
-		     a_u32(tb[CLINK_A_VPC_N_LINKS]), 100 + v, mv[v].cl,
+		     id, cl_u32(tb[CLINK_A_VPC_VNI], NOVAL),
+		     cl_u8(tb[CLINK_A_VPC_CLASSICLINK], 0xff),
+		     cl_u32(tb[CLINK_A_VPC_N_LINKS], NOVAL), 100 + v, mv[v].cl,
 		     mv[v].nlinks);
 		s->bad = true;
 	}
@@ -652,8 +513,8 @@ static void check_inst(struct nlmsghdr *nlh, void *arg)
 	int i;
 
 	parse_genl(tb, nlh);
-	a_str(tb[CLINK_A_INST_ID], id, sizeof(id));
-	a_str(tb[CLINK_A_VPC_ID], vpc, sizeof(vpc));
+	cl_str(tb[CLINK_A_INST_ID], id, sizeof(id));
+	cl_str(tb[CLINK_A_VPC_ID], vpc, sizeof(vpc));
 	s->ninst++;
 	i = id_num(id, 'i', VALID_INSTS);
 	if (i < 0 || !mi[i].exists || s->inst[i]) {
@@ -662,7 +523,7 @@ static void check_inst(struct nlmsghdr *nlh, void *arg)
 		return;
 	}
 	s->inst[i] = true;
-	if (a_u32(tb[CLINK_A_INST_ADDR]) != inst_addr(i) ||
+	if (cl_u32(tb[CLINK_A_INST_ADDR], NOVAL) != inst_addr(i) ||
 	    (mi[i].vpc < 0 ? vpc[0] != 0 : id_num(vpc, 'v', VALID_VPCS) != mi[i].vpc)) {
 		fail("check: instance %s: linked to '%s', model: %d", id, vpc,
 		     mi[i].vpc);
@@ -678,12 +539,12 @@ static void check_link(struct nlmsghdr *nlh, void *arg)
 	int i;
 
 	parse_genl(tb, nlh);
-	a_str(tb[CLINK_A_INST_ID], id, sizeof(id));
-	a_str(tb[CLINK_A_VPC_ID], vpc, sizeof(vpc));
+	cl_str(tb[CLINK_A_INST_ID], id, sizeof(id));
+	cl_str(tb[CLINK_A_VPC_ID], vpc, sizeof(vpc));
 	s->nlink++;
 	i = id_num(id, 'i', VALID_INSTS);
 	if (i < 0 || mi[i].vpc < 0 || id_num(vpc, 'v', VALID_VPCS) != mi[i].vpc ||
-	    a_u32(tb[CLINK_A_INST_ADDR]) != inst_addr(i)) {
+	    cl_u32(tb[CLINK_A_INST_ADDR], NOVAL) != inst_addr(i)) {
 		fail("check: link %s -> %s not in the model", id, vpc);
 		s->bad = true;
 	}
@@ -698,14 +559,14 @@ static void check_ep(struct nlmsghdr *nlh, void *arg)
 	int v, k;
 
 	parse_genl(tb, nlh);
-	a_str(tb[CLINK_A_VPC_ID], vpc, sizeof(vpc));
-	addr = ntohl(a_u32(tb[CLINK_A_EP_ADDR]));
+	cl_str(tb[CLINK_A_VPC_ID], vpc, sizeof(vpc));
+	addr = ntohl(cl_u32(tb[CLINK_A_EP_ADDR], NOVAL));
 	s->nep++;
 	v = id_num(vpc, 'v', VALID_VPCS);
 	k = (addr & 0xff) - 10;
 	if (v < 0 || k < 0 || k >= VALID_EPS || htonl(addr) != ep_addr(v, k) ||
 	    !mv[v].ep[k] || s->ep[v][k] ||
-	    a_u32(tb[CLINK_A_EP_VTEP]) != mv[v].vtep[k] ||
+	    cl_u32(tb[CLINK_A_EP_VTEP], NOVAL) != mv[v].vtep[k] ||
 	    !tb[CLINK_A_EP_MAC] ||
 	    memcmp(nla_data(tb[CLINK_A_EP_MAC]), mv[v].mac[k], 6)) {
 		fail("check: endpoint %s %08x not as in the model", vpc, addr);
@@ -721,10 +582,10 @@ static void check_dev(struct nlmsghdr *nlh, void *arg)
 	struct nlattr *tb[MAXA];
 
 	parse_genl(tb, nlh);
-	s->dev_n[0] = a_u32(tb[CLINK_A_DEV_N_VPCS]);
-	s->dev_n[1] = a_u32(tb[CLINK_A_DEV_N_INSTANCES]);
-	s->dev_n[2] = a_u32(tb[CLINK_A_DEV_N_LINKS]);
-	s->dev_n[3] = a_u32(tb[CLINK_A_DEV_N_ENDPOINTS]);
+	s->dev_n[0] = cl_u32(tb[CLINK_A_DEV_N_VPCS], NOVAL);
+	s->dev_n[1] = cl_u32(tb[CLINK_A_DEV_N_INSTANCES], NOVAL);
+	s->dev_n[2] = cl_u32(tb[CLINK_A_DEV_N_LINKS], NOVAL);
+	s->dev_n[3] = cl_u32(tb[CLINK_A_DEV_N_ENDPOINTS], NOVAL);
 }
 
 /* Dumps @cmd of device @ifindex, retrying a dump that raced a change. */
@@ -938,7 +799,7 @@ static void *valid_thread(void *arg)
 {
 	uint64_t r = sh->seed ^ 0x5a5a5a5a;
 	struct msg *m = malloc(sizeof(*m));
-	struct conn c = { .fd = nl_open(NETLINK_GENERIC, sh->timeout) };
+	struct conn c = { .fd = raw_open(NETLINK_GENERIC, sh->timeout) };
 	long n = 0;
 	int i;
 
@@ -1445,7 +1306,7 @@ static void abandon_dump(struct fuzzer *f)
 {
 	static const int cmds[] = { CLINK_CMD_GET_VPC, CLINK_CMD_GET_INSTANCE,
 		CLINK_CMD_GET_LINK, CLINK_CMD_GET_ENDPOINT, CLINK_CMD_GET_DEV };
-	int fd = nl_open(NETLINK_GENERIC, 1);
+	int fd = raw_open(NETLINK_GENERIC, 1);
 	char buf[512];
 
 	if (fd < 0)
@@ -1454,7 +1315,7 @@ static void abandon_dump(struct fuzzer *f)
 		 NLM_F_REQUEST | NLM_F_DUMP);
 	put_u32(f->m, CLINK_A_IFINDEX, rnd(&f->r, 2) ? sh->if_f : sh->if_v);
 	((struct nlmsghdr *)f->m->buf)->nlmsg_len = f->m->len;
-	nl_send(fd, f->m->buf, f->m->len);
+	raw_send(fd, f->m->buf, f->m->len);
 	if (chance(&f->r, 50))
 		recv(fd, buf, sizeof(buf), MSG_DONTWAIT);	/* part of it */
 	close(fd);
@@ -1556,7 +1417,7 @@ static void fuzz_loop(struct fuzzer *f)
 			((struct nlmsghdr *)f->m->buf)->nlmsg_len = f->m->len + 4;
 			expect[0] = false;
 		}
-		err = nl_send(f->c.fd, f->m->buf, f->m->len);
+		err = raw_send(f->c.fd, f->m->buf, f->m->len);
 		if (err) {
 			fail("send: %s", strerror(-err));
 			break;
@@ -1567,7 +1428,7 @@ static void fuzz_loop(struct fuzzer *f)
 		for (i = 0; i < n; i++) {
 			if (!expect[i])
 				continue;
-			err = nl_wait(f->c.fd, first + i, &ans, NULL, NULL);
+			err = raw_wait(f->c.fd, first + i, &ans, NULL, NULL);
 			if (err) {
 				fail("fuzzer %d%s: no answer to request %u (command %d): %s; the datagram:",
 				     f->id, f->unpriv ? " (unprivileged)" : "",
@@ -1586,7 +1447,7 @@ static void *fuzz_thread(void *arg)
 {
 	struct fuzzer *f = arg;
 
-	f->c.fd = nl_open(NETLINK_GENERIC, sh->timeout);
+	f->c.fd = raw_open(NETLINK_GENERIC, sh->timeout);
 	f->m = malloc(sizeof(*f->m));
 	if (f->c.fd < 0 || !f->m) {
 		fail("fuzzer %d: no socket", f->id);
@@ -1625,48 +1486,6 @@ static void *watchdog(void *arg)
 
 /* ------------------------------------------------------------------ */
 /* The kernel log.                                                     */
-
-static const char *const splats[] = { "KASAN", "UBSAN", "BUG:", "WARNING:",
-	"lockdep", "possible circular locking", "suspicious RCU usage",
-	"kmemleak", "general protection", "Oops", "refcount_t", "list_add corruption",
-	"list_del corruption", "INFO: task", "rcu_sched self-detected", NULL };
-
-/* Opens /dev/kmsg positioned at its end; -1 when unreadable. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/* Counts splats logged since kmsg_open(), printing them. */
-static int kmsg_splats(int fd)
-{
-	char rec[8192];
-	int n = 0, i;
-	ssize_t len;
-
-	if (fd < 0)
-		return 0;
-	for (;;) {
-		len = read(fd, rec, sizeof(rec) - 1);
-		if (len < 0 && errno == EPIPE)	/* overwritten: read on */
-			continue;
-		if (len <= 0)
-			break;
-		rec[len] = 0;
-		for (i = 0; splats[i]; i++) {
-			if (!strstr(rec, splats[i]))
-				continue;
-			fprintf(stderr, "# kernel: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
-			n++;
-			break;
-		}
-	}
-	return n;
-}
 
 /* New kmemleak reports naming clink, or 0 when kmemleak is absent. */
 static int kmemleak_clink(void)
@@ -1711,14 +1530,6 @@ static void kmemleak_clear(void)
 /* ------------------------------------------------------------------ */
 /* The test.                                                           */
 
-/* The debug lane's kernel (selftests/debug/build-kernel.sh)? */
-static bool debug_kernel(void)
-{
-	struct utsname u;
-
-	return !uname(&u) && strstr(u.release, "-clink-debug");
-}
-
 static long env_long(const char *name, long dflt)
 {
 	const char *s = getenv(name);
@@ -1732,8 +1543,9 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	char why[256];
-	int fd, err;
+	char ext[256] = "";
+	struct clink c = {};
+	int err;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1743,31 +1555,33 @@ FIXTURE_SETUP(fuzz)
 		SKIP(return, "needs root");
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
 
-	err = clink_dev_add("clinkv", why, sizeof(why));
+	err = cl_rtnl_newlink(NULL, "clinkv", NULL, ext, sizeof(ext));
 	if (err == -EOPNOTSUPP || err == -ENOENT)
-		SKIP(return, "no clink link type (is clink.ko loaded?): %s", why);
-	ASSERT_EQ(0, err) TH_LOG("%s", why);
-	ASSERT_EQ(0, clink_dev_add("clinkf", why, sizeof(why))) TH_LOG("%s", why);
+		SKIP(return, "no clink link type (is clink.ko loaded?): %s", ext);
+	ASSERT_EQ(0, err) TH_LOG("ip link add clinkv type clink: %s: %s",
+				 strerror(-err), ext);
+	err = cl_rtnl_newlink(NULL, "clinkf", NULL, ext, sizeof(ext));
+	ASSERT_EQ(0, err) TH_LOG("ip link add clinkf type clink: %s: %s",
+				 strerror(-err), ext);
 	sh->if_v = if_nametoindex("clinkv");
 	sh->if_f = if_nametoindex("clinkf");
 	ASSERT_NE(0, sh->if_v);
 	ASSERT_NE(0, sh->if_f);
 
-	fd = nl_open(NETLINK_GENERIC, 10);
-	ASSERT_LE(0, fd);
-	sh->family = genl_family(fd, CLINK_GENL_NAME);
-	close(fd);
-	ASSERT_LT(0, sh->family) TH_LOG("no generic netlink family '%s'",
-					CLINK_GENL_NAME);
+	err = cl_open(&c);
+	sh->family = c.family;
+	cl_close(&c);
+	ASSERT_EQ(0, err) TH_LOG("no generic netlink family '%s'",
+				 CLINK_GENL_NAME);
 
 	sh->seed = env_long("FUZZ_SEED", 0);
 	if (!sh->seed)
 		sh->seed = (uint64_t)time(NULL) * 2654435761u ^ getpid();
-	sh->iterations = env_long("FUZZ_ITERATIONS", debug_kernel() ?
-				  FUZZ_DEBUG_ITERATIONS : FUZZ_DEFAULT_ITERATIONS);
+	sh->iterations = env_long("FUZZ_ITERATIONS", FUZZ_DEFAULT_ITERATIONS);
 	sh->timeout = env_long("FUZZ_TIMEOUT", 30);
 	kmemleak_clear();
-	self->kmsg = kmsg_open();
+	self->kmsg = kmsg_open(ext, sizeof(ext));
+	ASSERT_NE(-2, self->kmsg) TH_LOG("splat patterns: %s", ext);
 }
 
 FIXTURE_TEARDOWN(fuzz)
@@ -1865,7 +1679,7 @@ TEST_F_TIMEOUT(fuzz, genl, 24 * 3600)
 
 	/* clinkf: its counters against its dumps, whatever state it is in. */
 	{
-		struct conn c = { .fd = nl_open(NETLINK_GENERIC, sh->timeout) };
+		struct conn c = { .fd = raw_open(NETLINK_GENERIC, sh->timeout) };
 		struct msg *m = malloc(sizeof(*m));
 		struct seen *s = calloc(1, sizeof(*s));
 		int counts[4], cmds[4] = { CLINK_CMD_GET_VPC,
@@ -1902,7 +1716,7 @@ TEST_F_TIMEOUT(fuzz, genl, 24 * 3600)
 
 	/* Both devices go with the namespace; then look for leaks. */
 	{
-		int fd = nl_open(NETLINK_ROUTE, 10);
+		int fd = raw_open(NETLINK_ROUTE, 10);
 		struct {
 			struct nlmsghdr nlh;
 			struct ifinfomsg ifi;
@@ -1913,13 +1727,13 @@ TEST_F_TIMEOUT(fuzz, genl, 24 * 3600)
 		struct answer ans;
 
 		req.ifi.ifi_index = sh->if_f;
-		EXPECT_EQ(0, nl_send(fd, &req, sizeof(req)));
-		EXPECT_EQ(0, nl_wait(fd, 1, &ans, NULL, NULL));
+		EXPECT_EQ(0, raw_send(fd, &req, sizeof(req)));
+		EXPECT_EQ(0, raw_wait(fd, 1, &ans, NULL, NULL));
 		EXPECT_EQ(0, ans.err);
 		req.ifi.ifi_index = sh->if_v;
 		req.nlh.nlmsg_seq = 2;
-		EXPECT_EQ(0, nl_send(fd, &req, sizeof(req)));
-		EXPECT_EQ(0, nl_wait(fd, 2, &ans, NULL, NULL));
+		EXPECT_EQ(0, raw_send(fd, &req, sizeof(req)));
+		EXPECT_EQ(0, raw_wait(fd, 2, &ans, NULL, NULL));
 		EXPECT_EQ(0, ans.err);
 		close(fd);
 	}

@@ -4,8 +4,9 @@
 # The debug lane ("make check-debug"): build the debug kernel unless it is
 # cached (build-kernel.sh), then "make check" on it, through the VM
 # harness's KROOT (a kernel built outside /boot): the whole suite, or the
-# tests matching T.  The fuzzers see from `uname -r` (*-clink-debug) that
-# they run on the debug kernel and take their full counts.
+# tests matching T.  The fuzzers get their full counts here
+# (FUZZ_ITERATIONS and FUZZ_PACKETS, 1,000,000 each, unless the caller set
+# them: .ci/run asks for fewer), passed to the VM as every FUZZ_* is.
 #
 # Usage: check.sh [make variables...], e.g. check.sh T=fuzz
 # Environment: DEBUG_TEST_TIMEOUT (seconds per test, default 7200: the
@@ -27,6 +28,8 @@ kroot=$("$here/build-kernel.sh" --print-dir)
 # Makefile's $(shell selftests/vm/kernels) must see it too (make 4.3 does
 # not pass exported variables to $(shell)).
 export KROOT=$kroot
+export FUZZ_ITERATIONS=${FUZZ_ITERATIONS:-1000000}
+export FUZZ_PACKETS=${FUZZ_PACKETS:-1000000}
 make -C "$srctree" --no-print-directory check KROOT="$kroot" \
 	TEST_TIMEOUT="${DEBUG_TEST_TIMEOUT:-7200}" \
 	VM_TIMEOUT="${DEBUG_VM_TIMEOUT:-14400}" "$@"
