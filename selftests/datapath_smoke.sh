@@ -31,13 +31,15 @@
 # ICMP the gateway's socket receives; a TCP transfer through the tunnel;
 # and a clear error when the VXLAN port is taken.
 
-ret=0
+source ./lib.sh
+
 tmp=$(mktemp -d)
 sfx=$$
 classic=dps-classic-$sfx
 gw=dps-gw-$sfx
 hv=dps-hv-$sfx
 vm=dps-vm-$sfx
+CLINK_NS=$gw			# lib.sh's clinkctl_gw, drop_count
 VM_MAC=02:00:00:00:00:10
 
 cleanup() {
@@ -49,67 +51,19 @@ cleanup() {
 	done
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-
-log_test() {
-	local rc=$1 what=$2
-
-	case "$rc" in
-	0) printf "TEST: %-60s  [ OK ]\n" "$what" ;;
-	4) printf "TEST: %-60s  [SKIP]\n" "$what" ;;
-	*) printf "TEST: %-60s  [FAIL]\n" "$what"; ret=1 ;;
-	esac
-}
-
-# check WHAT CMD...: runs CMD, logs the result, shows CMD's output on failure.
-check() {
-	local what=$1
-
-	shift
-	"$@" >"$tmp/out" 2>&1
-	local rc=$?
-	[ "$rc" -eq 0 ] || rc=1
-	log_test "$rc" "$what"
-	[ "$rc" -eq 0 ] || sed 's/^/    /' "$tmp/out"
-	return "$rc"
-}
-
-# check_fail WHAT CMD...: CMD must fail.
-check_fail() {
-	local what=$1
-
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		log_test 1 "$what"
-		sed 's/^/    /' "$tmp/out"
-		return 1
-	fi
-	log_test 0 "$what"
-}
-
-gwctl() {
-	ip netns exec "$gw" clinkctl "$@"
-}
-
-# drops NAME: the gateway's drop counter NAME (as clinkctl -s dev show
-# prints it, e.g. no-link), 0 when absent.
-drops() {
-	gwctl -s dev show | tr -s ' \t' '\n\n' |
-		awk -v n="$1" 'p { print; f = 1; exit } $0 == n { p = 1 }
-			       END { if (!f) print 0 }'
-}
+defer cleanup
 
 # check_drop WHAT NAME BEFORE: counter NAME grew past BEFORE.
 check_drop() {
 	local now
 
-	now=$(drops "$2")
+	now=$(drop_count "$2")
 	if [ "$now" -gt "$3" ] 2>/dev/null; then
 		log_test 0 "$1"
 	else
+		detail "drop counter $2: $3 before, $now after"
+		detail "$(clinkctl_gw -s dev show)"
 		log_test 1 "$1"
-		echo "    drop counter $2: $3 before, $now after"
-		gwctl -s dev show | sed 's/^/    /'
 	fi
 }
 
@@ -170,12 +124,12 @@ ip -n "$vm" addr add 172.16.0.10/16 dev eth0
 ip -n "$vm" link set eth0 up
 ip -n "$vm" route add 10.0.0.0/8 dev eth0
 
-check "vpc add" gwctl vpc add vpc-a vni 100 cidr 172.16.0.0/16 || exit 1
-check "vpc set classiclink on" gwctl vpc set vpc-a classiclink on || exit 1
-check "endpoint add" gwctl endpoint add vpc vpc-a 172.16.0.10 \
+check "vpc add" clinkctl_gw vpc add vpc-a vni 100 cidr 172.16.0.0/16 || exit 1
+check "vpc set classiclink on" clinkctl_gw vpc set vpc-a classiclink on || exit 1
+check "endpoint add" clinkctl_gw endpoint add vpc vpc-a 172.16.0.10 \
 	vtep 192.168.100.2 mac "$VM_MAC" || exit 1
-check "instance add" gwctl instance add i-web ip 10.1.0.5 || exit 1
-check "link add" gwctl link add i-web vpc vpc-a || exit 1
+check "instance add" clinkctl_gw instance add i-web ip 10.1.0.5 || exit 1
+check "link add" clinkctl_gw link add i-web vpc vpc-a || exit 1
 
 ip netns exec "$gw" tcpdump -Z root -U -n -i vu -w "$tmp/underlay.pcap" \
 	udp port 4789 2>"$tmp/tcpdump.err" &
@@ -211,53 +165,53 @@ check "gateway sent IPv4 to $VM_MAC" \
 	awk -v m="$VM_MAC" '$3 == m && $NF == "172.16.0.10" { f = 1 }
 			    END { exit !f }' "$tmp/frames"
 
-before=$(drops no-link)
+before=$(drop_count no-link)
 check_fail "unlinked classic source 10.1.0.6 gets no answer" \
 	ip netns exec "$classic" ping -c 2 -W 1 -I 10.1.0.6 172.16.0.10
 check_drop "unlinked classic source counted as no-link" no-link "$before"
 
-before=$(drops not-linked)
+before=$(drop_count not-linked)
 check_fail "vm -> unlinked classic 10.1.0.6 gets no answer" \
 	ip netns exec "$vm" ping -c 2 -W 1 10.1.0.6
 check_drop "unlinked classic destination counted as not-linked" \
 	not-linked "$before"
 
-before=$(drops unknown-vni)
+before=$(drop_count unknown-vni)
 check_fail "VNI 200 gets no answer" \
 	ip netns exec "$hv" ping -c 2 -W 1 172.31.0.2
 check_drop "VNI 200 counted as unknown-vni" unknown-vni "$before"
 
-before=$(drops no-endpoint)
+before=$(drop_count no-endpoint)
 check_fail "classic -> vpc address without endpoint gets no answer" \
 	ip netns exec "$classic" ping -c 1 -W 1 -I 10.1.0.5 172.16.0.11
 check_drop "vpc address without endpoint counted as no-endpoint" \
 	no-endpoint "$before"
 
-before=$(drops ttl)
+before=$(drop_count ttl)
 check_fail "vm -> classic with TTL 1 expires at the gateway" \
 	ip netns exec "$vm" ping -c 1 -W 1 -t 1 10.1.0.5
 check_drop "expired TTL counted as ttl" ttl "$before"
 
-before=$(drops acl-deny)
-gwctl acl add vpc vpc-a prio 10 dir to-vpc proto icmp action deny
+before=$(drop_count acl-deny)
+clinkctl_gw acl add vpc vpc-a prio 10 dir to-vpc proto icmp action deny
 check_fail "ACL to-vpc deny icmp: classic -> vm blocked" \
 	ip netns exec "$classic" ping -c 1 -W 1 -I 10.1.0.5 172.16.0.10
 check_drop "ACL to-vpc deny counted as acl-deny" acl-deny "$before"
-gwctl acl del vpc vpc-a prio 10
+clinkctl_gw acl del vpc vpc-a prio 10
 
-before=$(drops acl-deny)
-gwctl acl add vpc vpc-a prio 20 dir to-classic proto icmp action deny
+before=$(drop_count acl-deny)
+clinkctl_gw acl add vpc vpc-a prio 20 dir to-classic proto icmp action deny
 check_fail "ACL to-classic deny icmp: vm -> classic blocked" \
 	ip netns exec "$vm" ping -c 1 -W 1 10.1.0.5
 check_drop "ACL to-classic deny counted as acl-deny" acl-deny "$before"
-gwctl acl del vpc vpc-a prio 20
+clinkctl_gw acl del vpc vpc-a prio 20
 check "ping classic -> vm again once the ACLs are gone" \
 	ip netns exec "$classic" ping -c 1 -W 2 -I 10.1.0.5 172.16.0.10
 
 # Raise clink0's MTU above what the underlay carries, so the gateway (not
 # the forwarding path in front of it) has to answer frag-needed.
 ip -n "$gw" link set clink0 mtu 1500
-before=$(drops mtu)
+before=$(drop_count mtu)
 check_fail "1472-byte DF ping does not pass a 1500-byte underlay" \
 	ip netns exec "$classic" ping -c 1 -W 1 -s 1472 -I 10.1.0.5 172.16.0.10
 check_drop "too big DF packet counted as mtu" mtu "$before"
@@ -279,9 +233,9 @@ ip -n "$rt" link add d0 mtu 1400 type dummy
 ip -n "$rt" addr add 192.168.201.1/24 dev d0
 ip -n "$rt" link set d0 up
 ip netns exec "$rt" sysctl -qw net.ipv4.ip_forward=1
-gwctl endpoint add vpc vpc-a 172.16.0.20 vtep 192.168.201.2 \
+clinkctl_gw endpoint add vpc vpc-a 172.16.0.20 vtep 192.168.201.2 \
 	mac 02:00:00:00:00:20
-before=$(drops mtu)
+before=$(drop_count mtu)
 ip netns exec "$classic" ping -c 2 -W 1 -s 1372 -I 10.1.0.5 172.16.0.20 \
 	>/dev/null 2>&1
 check "gateway learned underlay path MTU 1400 to the VTEP" sh -c \
@@ -305,9 +259,8 @@ check "4 MiB TCP transfer classic -> vm arrives intact" \
 # A second gateway in a namespace whose port 4789 is taken cannot come up.
 ip -n "$hv" link add clink1 type clink
 check_fail "clink1 does not come up while vxlan holds port 4789" \
-	ip -n "$hv" link set clink1 up
-cp "$tmp/out" "$tmp/up.err"
+	sh -c 'ip -n "$1" link set clink1 up 2>"$2"' _ "$hv" "$tmp/up.err"
 check "the error says the address is in use" \
 	grep -i "address already in use" "$tmp/up.err"
 
-exit $ret
+exit "$(ksft_status)"

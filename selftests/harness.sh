@@ -13,7 +13,8 @@
 # ping over the VXLAN overlay, tcpdump captures the underlay on A's veth0,
 # tshark decodes the capture as VXLAN with VNI 1.
 
-ret=0
+source ./lib.sh
+
 tmp=$(mktemp -d)
 nsa=harness-a-$$
 nsb=harness-b-$$
@@ -23,28 +24,7 @@ cleanup() {
 	ip netns del "$nsb" 2>/dev/null
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-
-log_test() {
-	local rc=$1 what=$2
-
-	case "$rc" in
-	0) printf "TEST: %-60s  [ OK ]\n" "$what" ;;
-	4) printf "TEST: %-60s  [SKIP]\n" "$what" ;;
-	*) printf "TEST: %-60s  [FAIL]\n" "$what"; ret=1 ;;
-	esac
-}
-
-check() {
-	local what=$1
-
-	shift
-	"$@" >"$tmp/out" 2>&1
-	local rc=$?
-	log_test "$rc" "$what"
-	[ "$rc" -eq 0 ] || sed 's/^/    /' "$tmp/out"
-	return "$rc"
-}
+defer cleanup
 
 for prog in ip tc bridge tcpdump tshark unshare nsenter setpriv timeout ping nc modprobe; do
 	check "$prog is in PATH" command -v "$prog"
@@ -104,4 +84,4 @@ check "unprivileged user namespace with its own netns" \
 check "nsenter into a netns" sh -c \
 	"nsenter --net=/run/netns/$nsa ip -o link show vx0 | grep -q vx0"
 
-exit $ret
+exit "$(ksft_status)"

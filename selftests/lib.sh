@@ -7,6 +7,8 @@
 #   defer CMD...		run CMD at exit (last registered runs first)
 #   log_test RC WHAT		"TEST: WHAT  [ OK ]" / [FAIL] / [SKIP]
 #   detail TEXT		shown under the next TEST line if it fails
+#   check WHAT CMD...		log_test of CMD's exit status, its output as detail
+#   check_fail WHAT CMD...	CMD must fail
 #   wait_for [-t S] CMD...	retry CMD until it succeeds (QEMU TCG is slow)
 #   drop_count REASON		one drop counter of the gateway's clink0
 #   drops_snapshot, drops_diff, check_drops	counter deltas, see below
@@ -115,6 +117,34 @@ log_test()
 	fi
 	__detail=
 	return "$rc"
+}
+
+# check WHAT CMD...: CMD's exit status is the result of WHAT (0 OK, 4
+# SKIP, anything else FAIL), its output the detail shown if it fails.
+check()
+{
+	local what=$1 out rc
+
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -z "$out" ] || detail "$out"
+	log_test "$rc" "$what"
+}
+
+# check_fail WHAT CMD...: WHAT passes if CMD fails.
+check_fail()
+{
+	local what=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		[ -z "$out" ] || detail "$out"
+		detail "succeeded, expected to fail: $*"
+		log_test 1 "$what"
+		return 1
+	fi
+	log_test 0 "$what"
 }
 
 log_info()
@@ -406,15 +436,21 @@ link_traffic()
 		"\(.to_vpc_packets) \(.to_vpc_bytes) \(.to_classic_packets) \(.to_classic_bytes)"'
 }
 
-# The kernel log since the test started has no splat.
+# The kernel log since the test started has no splat: no line matching
+# splat-patterns, the list vm/summarize and the C fuzzers use too.
 DMESG_MARK=$(dmesg 2>/dev/null | wc -l)
+SPLAT_PATTERNS=${SPLAT_PATTERNS:-$(dirname "${BASH_SOURCE[0]}")/splat-patterns}
 
 dmesg_clean()
 {
 	local bad
 
+	if [ ! -r "$SPLAT_PATTERNS" ]; then
+		detail "cannot read the splat patterns $SPLAT_PATTERNS"
+		return 1
+	fi
 	bad=$(dmesg | tail -n +$((DMESG_MARK + 1)) |
-		grep -E 'BUG|WARNING|Oops|refcount_t|unregister_netdevice: waiting|Call Trace')
+		grep -E -f <(grep -Ev '^[[:space:]]*(#|$)' "$SPLAT_PATTERNS"))
 	[ -z "$bad" ] && return 0
 	detail "$bad"
 	return 1
