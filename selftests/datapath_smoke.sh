@@ -45,7 +45,6 @@ VM_MAC=02:00:00:00:00:10
 cleanup() {
 	local ns
 
-	[ -n "${dump:-}" ] && kill "$dump" 2>/dev/null
 	for ns in "$classic" "$gw" "$hv" "$vm" "${rt:-}"; do
 		[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
 	done
@@ -131,13 +130,7 @@ check "endpoint add" clinkctl_gw endpoint add vpc vpc-a 172.16.0.10 \
 check "instance add" clinkctl_gw instance add i-web ip 10.1.0.5 || exit 1
 check "link add" clinkctl_gw link add i-web vpc vpc-a || exit 1
 
-ip netns exec "$gw" tcpdump -Z root -U -n -i vu -w "$tmp/underlay.pcap" \
-	udp port 4789 2>"$tmp/tcpdump.err" &
-dump=$!
-for _ in $(seq 50); do
-	grep -q "listening on" "$tmp/tcpdump.err" && break
-	sleep 0.1
-done
+capture_start "$gw" vu "$tmp/underlay.pcap" udp port 4789
 
 check "ping classic -> vm" \
 	ip netns exec "$classic" ping -c 3 -W 2 -I 10.1.0.5 172.16.0.10
@@ -148,10 +141,7 @@ check "vm resolved 10.1.0.5 to the gateway's MAC" sh -c \
 check "ping classic -> vm, 1400 bytes with DF" \
 	ip netns exec "$classic" ping -c 2 -W 2 -s 1372 -I 10.1.0.5 172.16.0.10
 
-sleep 0.5
-kill "$dump"
-wait "$dump" 2>/dev/null
-dump=
+capture_stop
 tshark -n -r "$tmp/underlay.pcap" -Y 'vxlan && ip.src == 192.168.100.1' -T fields -E occurrence=l \
 	-e vxlan.vni -e eth.src -e eth.dst -e arp.opcode -e ip.dst \
 	>"$tmp/frames" 2>/dev/null

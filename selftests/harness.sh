@@ -57,19 +57,11 @@ for ns in "$nsa" "$nsb"; do
 	ip -n "$ns" link set vx0 up
 done
 
-ip netns exec "$nsa" tcpdump -Z root -U -n -i veth0 -w "$tmp/vxlan.pcap" \
-	udp port 4789 2>"$tmp/tcpdump.err" &
-dump=$!
-for _ in $(seq 50); do
-	grep -q "listening on" "$tmp/tcpdump.err" && break
-	sleep 0.1
-done
-check "tcpdump starts capturing" grep -q "listening on" "$tmp/tcpdump.err"
+capture_start "$nsa" veth0 "$tmp/vxlan.pcap" udp port 4789
+log_test $? "tcpdump starts capturing"
 
 check "ping over vxlan" ip netns exec "$nsa" ping -c 2 -W 2 198.51.100.2
-sleep 0.5
-kill "$dump"
-wait "$dump"
+capture_stop
 
 check "tshark -v" tshark -v
 check "tcpdump wrote the capture" test -s "$tmp/vxlan.pcap"
