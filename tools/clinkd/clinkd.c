@@ -24,29 +24,21 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
-#include <sys/utsname.h>
 
+#include "clinkd.h"
 #include "etcd.h"
 #include "log.h"
 #include "nl.h"
 #include "record.h"
 #include "sync.h"
 
-#ifndef CLINKD_VERSION
-#define CLINKD_VERSION "unknown"
-#endif
-
 #define EXIT_REFUSED	1	/* --once: some records were refused */
 #define EXIT_FAILED	2	/* etcd or the kernel could not be used */
 #define EXIT_USAGE	64
 
-#define REQ_TIMEOUT_MS	5000
 #define RANGE_TIMEOUT_MS 30000
 #define RANGE_PAGE	10000
-#define BACKOFF_MIN_MS	200
-#define BACKOFF_MAX_MS	10000
 #define STOP_TIMEOUT_MS	3000
-#define STATUS_ERRORS	32	/* errors listed in the status key */
 
 int log_level = 6;
 
@@ -86,9 +78,6 @@ static unsigned int backoff_ms;
 static bool have_synced;
 static int once_exit = -1;
 
-static int64_t lease_id;
-static bool lease_busy, status_dirty, status_busy;
-static int64_t keepalive_at;
 static bool stopping;
 static int64_t stop_deadline;
 
@@ -99,7 +88,7 @@ static bool etcd_down;
  * failure is a warning, the ones after it while etcd stays down are
  * debug messages, and its return is a notice.
  */
-static bool etcd_failed(int err, const char *what, const char *msg)
+bool etcd_failed(int err, const char *what, const char *msg)
 {
 	if (err == -EIO) {
 		if (!etcd_down)
@@ -118,7 +107,7 @@ static bool etcd_failed(int err, const char *what, const char *msg)
 	return err != 0;
 }
 
-static int64_t now_ms(void)
+int64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -135,166 +124,6 @@ static void retry_later(void)
 	retry_at = now_ms() + backoff_ms;
 	if (opt.once && !have_synced)
 		once_exit = EXIT_FAILED;
-}
-
-/* Registration ------------------------------------------------------- */
-
-static void status_cb(int err, struct json_object *resp, const char *msg,
-		      void *arg)
-{
-	(void)resp;
-	(void)arg;
-	status_busy = false;
-	if (etcd_failed(err, "writing the status key", msg))
-		status_dirty = true;
-}
-
-static struct json_object *status_record(void)
-{
-	struct json_object *st = json_object_new_object();
-	struct json_object *errs = json_object_new_array();
-	struct utsname u;
-	char ts[32];
-	time_t t = time(NULL);
-	int n = 0;
-
-	uname(&u);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	json_object_object_add(st, "name", json_object_new_string(opt.name));
-	json_object_object_add(st, "vtep", json_object_new_string(result.vtep));
-	json_object_object_add(st, "version", json_object_new_string(CLINKD_VERSION));
-	json_object_object_add(st, "kernel", json_object_new_string(u.release));
-	json_object_object_add(st, "revision", json_object_new_int64(revision));
-	json_object_object_add(st, "applied", json_object_new_int64(applied));
-	json_object_object_add(st, "vpcs", json_object_new_int64(result.n_vpcs));
-	json_object_object_add(st, "instances", json_object_new_int64(result.n_instances));
-	json_object_object_add(st, "links", json_object_new_int64(result.n_links));
-	json_object_object_add(st, "endpoints", json_object_new_int64(result.n_endpoints));
-	if (result.errlist) {
-		json_object_object_foreach(result.errlist, key, msg) {
-			struct json_object *e;
-
-			if (n++ == STATUS_ERRORS)
-				break;
-			e = json_object_new_object();
-			json_object_object_add(e, "key", json_object_new_string(key));
-			json_object_object_add(e, "error", json_object_get(msg));
-			json_object_array_add(errs, e);
-		}
-	}
-	json_object_object_add(st, "errors", errs);
-	json_object_object_add(st, "updated", json_object_new_string(ts));
-	return st;
-}
-
-static void put_status(void)
-{
-	struct json_object *body, *st;
-	char key[512];
-	const char *val;
-	char *k, *v;
-
-	if (!lease_id || status_busy || !status_dirty)
-		return;
-	snprintf(key, sizeof(key), "%sgateways/%s", prefix, opt.name);
-	st = status_record();
-	val = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
-	k = b64_encode(key, strlen(key));
-	v = b64_encode(val, strlen(val));
-	body = json_object_new_object();
-	json_object_object_add(body, "key", json_object_new_string(k));
-	json_object_object_add(body, "value", json_object_new_string(v));
-	json_object_object_add(body, "lease", json_object_new_int64(lease_id));
-	free(k);
-	free(v);
-	json_object_put(st);
-	status_dirty = false;
-	if (!etcd_post("/v3/kv/put", body, REQ_TIMEOUT_MS, status_cb, NULL))
-		status_busy = true;
-}
-
-static unsigned int lease_backoff_ms;
-
-static void lease_retry(void)
-{
-	lease_backoff_ms = lease_backoff_ms ? lease_backoff_ms * 2 : BACKOFF_MIN_MS;
-	if (lease_backoff_ms > BACKOFF_MAX_MS / 2)
-		lease_backoff_ms = BACKOFF_MAX_MS / 2;
-	keepalive_at = now_ms() + lease_backoff_ms;
-}
-
-static void grant_cb(int err, struct json_object *resp, const char *msg,
-		     void *arg)
-{
-	(void)arg;
-	lease_busy = false;
-	if (etcd_failed(err, "lease grant", msg)) {
-		lease_retry();
-		return;
-	}
-	lease_backoff_ms = 0;
-	lease_id = json_i64(resp, "ID");
-	log_info("registered as %s on lease %llx (TTL %ld s)", opt.name,
-		 (unsigned long long)lease_id, opt.ttl);
-	keepalive_at = now_ms() + opt.ttl * 1000 / 3;
-	status_dirty = true;
-	put_status();
-}
-
-static void keepalive_cb(int err, struct json_object *resp, const char *msg,
-			 void *arg)
-{
-	struct json_object *r = resp ? json_object_object_get(resp, "result") : NULL;
-
-	(void)arg;
-	lease_busy = false;
-	if (err == -EIO) {
-		etcd_failed(err, "lease keepalive", msg);
-		lease_retry();
-		return;
-	}
-	etcd_failed(0, NULL, NULL);
-	lease_backoff_ms = 0;
-	if (err || json_i64(r, "TTL") <= 0) {
-		log_warn("etcd: lease %llx expired; registering again",
-			 (unsigned long long)lease_id);
-		lease_id = 0;
-		keepalive_at = now_ms();
-		return;
-	}
-	keepalive_at = now_ms() + opt.ttl * 1000 / 3;
-}
-
-static void lease_tick(void)
-{
-	struct json_object *body = json_object_new_object();
-	int ret;
-
-	if (lease_id) {
-		json_object_object_add(body, "ID", json_object_new_int64(lease_id));
-		ret = etcd_post("/v3/lease/keepalive", body, REQ_TIMEOUT_MS,
-				keepalive_cb, NULL);
-	} else {
-		json_object_object_add(body, "TTL", json_object_new_int64(opt.ttl));
-		ret = etcd_post("/v3/lease/grant", body, REQ_TIMEOUT_MS,
-				grant_cb, NULL);
-	}
-	if (!ret)
-		lease_busy = true;
-	else
-		keepalive_at = now_ms() + 1000;
-}
-
-static void revoke_cb(int err, struct json_object *resp, const char *msg,
-		      void *arg)
-{
-	(void)resp;
-	(void)arg;
-	if (err)
-		log_warn("etcd: lease revoke failed: %s", msg);
-	else
-		log_info("unregistered %s", opt.name);
-	lease_id = 0;
 }
 
 /* Sync ------------------------------------------------------------------ */
@@ -320,8 +149,7 @@ static void do_sync(const char *why, struct json_object *keys)
 		"sync (%s): revision %lld: %u changes, %u records refused, %lld ms",
 		why, (long long)revision, result.changes, result.errors,
 		(long long)(now_ms() - t0));
-	status_dirty = true;
-	put_status();
+	reg_changed();
 	if (opt.once)
 		once_exit = result.errors ? EXIT_REFUSED : 0;
 }
@@ -384,71 +212,124 @@ static void start_watch(void)
 	state = ST_WATCHING;
 }
 
-static void range_page(const char *from, size_t len, int64_t rev);
+/*
+ * A full read: config/dev first (its region is the default of the records
+ * read after it, and its reply fixes the revision R), then one paginated
+ * range per kind, all at R and all at once, so that etcd serialises some
+ * while the agent parses others.
+ */
+static const char *const pieces[] = {
+	"config/", "config/endpoint/", "config/instance/", "config/link/",
+	"config/route/", "config/vpc/", "config0",	/* '/' + 1: the end */
+};
 
-static void range_cb(int err, struct json_object *resp, const char *msg,
-		     void *arg)
+struct range_req {
+	unsigned int gen;		/* of the read it belongs to */
+	char end[300];
+};
+
+static unsigned int read_gen, read_pending;
+static bool read_failed;
+static int64_t read_rev;
+
+static void range_page(const char *from, size_t len, const char *end,
+		       int64_t rev);
+
+static void read_done(void)
 {
-	struct json_object *kvs, *more;
-	struct json_object *hdr;
-	size_t i, n, klen;
-	int64_t rev;
-	char *last;
-
-	(void)arg;
-	if (stopping)
-		return;
-	if (etcd_failed(err, "reading the configuration", msg)) {
-		config_free(&next_cfg);
-		retry_later();
-		return;
-	}
-	hdr = json_object_object_get(resp, "header");
-	rev = json_i64(hdr, "revision");
-	kvs = json_object_object_get(resp, "kvs");
-	n = kvs ? json_object_array_length(kvs) : 0;
-	for (i = 0; i < n; i++)
-		take_kv(&next_cfg, json_object_array_get_idx(kvs, i), false, NULL);
-	read_keys += (unsigned int)n;
-	more = json_object_object_get(resp, "more");
-	if (more && json_object_get_boolean(more) && n) {
-		/* the next page starts right after the last key */
-		last = b64_decode(json_object_get_string(json_object_object_get(
-			json_object_array_get_idx(kvs, n - 1), "key")), &klen);
-		range_page(last, klen + 1, rev);
-		free(last);
-		return;
-	}
 	config_free(&cfg);
 	cfg = next_cfg;
 	memset(&next_cfg, 0, sizeof(next_cfg));
-	revision = rev;
+	revision = read_rev;
 	log_info("etcd %s: read %u keys at revision %lld in %lld ms", etcd_url(),
-		 read_keys, (long long)rev, (long long)(now_ms() - read_started));
+		 read_keys, (long long)read_rev,
+		 (long long)(now_ms() - read_started));
 	backoff_ms = 0;
 	do_sync("full", NULL);
 	if (state == ST_READING && !opt.once)
 		start_watch();
 }
 
-static void range_page(const char *from, size_t len, int64_t rev)
+static void range_cb(int err, struct json_object *resp, const char *msg,
+		     void *arg)
+{
+	struct range_req *rr = arg;
+	struct json_object *kvs, *more;
+	char from[300];
+	size_t i, n, klen;
+	char *last;
+
+	/* a reply of an abandoned read, or after a sibling failed */
+	if (stopping || rr->gen != read_gen || read_failed) {
+		free(rr);
+		return;
+	}
+	read_pending--;
+	if (etcd_failed(err, "reading the configuration", msg)) {
+		read_failed = true;
+		config_free(&next_cfg);
+		retry_later();
+		free(rr);
+		return;
+	}
+	if (!read_rev)
+		read_rev = json_i64(json_object_object_get(resp, "header"), "revision");
+	kvs = json_object_object_get(resp, "kvs");
+	n = kvs ? json_object_array_length(kvs) : 0;
+	more = json_object_object_get(resp, "more");
+	/* ask for what follows first: etcd works while we parse */
+	if (!rr->end[0]) {
+		for (i = 0; i + 1 < sizeof(pieces) / sizeof(pieces[0]); i++) {
+			snprintf(from, sizeof(from), "%s%s", prefix, pieces[i]);
+			range_page(from, strlen(from), pieces[i + 1], read_rev);
+		}
+	} else if (more && json_object_get_boolean(more) && n) {
+		/* the next page starts right after the last key */
+		last = b64_decode(json_object_get_string(json_object_object_get(
+			json_object_array_get_idx(kvs, n - 1), "key")), &klen);
+		range_page(last, klen + 1, rr->end, read_rev);
+		free(last);
+	}
+	for (i = 0; i < n; i++)
+		take_kv(&next_cfg, json_object_array_get_idx(kvs, i), false, NULL);
+	if (rr->end[0])		/* config/dev comes again with its piece */
+		read_keys += (unsigned int)n;
+	free(rr);
+	if (!read_pending && !read_failed)
+		read_done();
+}
+
+/* [@from, @prefix@end) at @rev; @end NULL: the key @from alone. */
+static void range_page(const char *from, size_t len, const char *end,
+		       int64_t rev)
 {
 	struct json_object *body = json_object_new_object();
-	char end[300];
+	struct range_req *rr = calloc(1, sizeof(*rr));
 	char *k, *e;
 
-	snprintf(end, sizeof(end), "%sconfig0", prefix);
+	rr->gen = read_gen;
 	k = b64_encode(from, len);
-	e = b64_encode(end, strlen(end));
 	json_object_object_add(body, "key", json_object_new_string(k));
-	json_object_object_add(body, "range_end", json_object_new_string(e));
-	json_object_object_add(body, "limit", json_object_new_int64(RANGE_PAGE));
+	free(k);
+	if (end) {
+		snprintf(rr->end, sizeof(rr->end), "%s%s", prefix, end);
+		e = b64_encode(rr->end, strlen(rr->end));
+		json_object_object_add(body, "range_end", json_object_new_string(e));
+		json_object_object_add(body, "limit", json_object_new_int64(RANGE_PAGE));
+		free(e);
+	}
 	if (rev)
 		json_object_object_add(body, "revision", json_object_new_int64(rev));
-	free(k);
-	free(e);
-	if (etcd_post("/v3/kv/range", body, RANGE_TIMEOUT_MS, range_cb, NULL))
-		retry_later();
+	if (etcd_post("/v3/kv/range", body, RANGE_TIMEOUT_MS, range_cb, rr)) {
+		free(rr);
+		if (!read_failed) {
+			read_failed = true;
+			config_free(&next_cfg);
+			retry_later();
+		}
+		return;
+	}
+	read_pending++;
 }
 
 static void start_read(void)
@@ -467,8 +348,12 @@ static void start_read(void)
 	state = ST_READING;
 	read_started = now_ms();
 	read_keys = 0;
-	snprintf(key, sizeof(key), "%sconfig/", prefix);
-	range_page(key, strlen(key), 0);
+	read_gen++;
+	read_pending = 0;
+	read_failed = false;
+	read_rev = 0;
+	snprintf(key, sizeof(key), "%sconfig/dev", prefix);
+	range_page(key, strlen(key), NULL, 0);
 }
 
 static void watch_cb(struct json_object *res, void *arg)
@@ -700,14 +585,7 @@ static void handle_signals(int sfd)
 			stopping = true;
 			stop_deadline = now_ms() + STOP_TIMEOUT_MS;
 			etcd_watch_cancel();
-			if (lease_id) {
-				struct json_object *body = json_object_new_object();
-
-				json_object_object_add(body, "ID",
-						       json_object_new_int64(lease_id));
-				etcd_post("/v3/lease/revoke", body, STOP_TIMEOUT_MS,
-					  revoke_cb, NULL);
-			}
+			reg_revoke();
 			break;
 		}
 	}
@@ -747,6 +625,7 @@ int main(int argc, char **argv)
 		log_err("bad --etcd URL list \"%s\"", opt.etcd);
 		return EXIT_USAGE;
 	}
+	reg_init(opt.name, prefix, opt.ttl, &result, &revision, &applied);
 	log_notice("clinkd %s: cluster %s, device %s, gateway %s, etcd %s",
 		   CLINKD_VERSION, opt.cluster, opt.dev, opt.name, opt.etcd);
 
@@ -756,20 +635,19 @@ int main(int argc, char **argv)
 
 		if (once_exit >= 0)
 			break;
-		if (stopping && ((!lease_id && !etcd_busy()) || now >= stop_deadline))
+		if (stopping && ((!reg_held() && !etcd_busy()) || now >= stop_deadline))
 			break;
 		if (!stopping) {
 			if (state == ST_READ && now >= retry_at)
 				start_read();
-			if (!opt.once && !lease_busy && now >= keepalive_at)
-				lease_tick();
+			if (!opt.once)
+				reg_tick();
 			if (state == ST_WATCHING && resync_at && now >= resync_at)
 				do_sync("periodic", NULL);
-			put_status();
 			if (state == ST_READ)
 				wake = retry_at;
-			if (!opt.once && !lease_busy)
-				wake = min_deadline(wake, keepalive_at);
+			if (!opt.once)
+				wake = min_deadline(wake, reg_wake());
 			if (state == ST_WATCHING)
 				wake = min_deadline(wake, resync_at);
 		} else {
