@@ -72,10 +72,12 @@ b64()
 	printf '%s' "$1" | jq -sRr @base64
 }
 
-# put KEY VALUE, del KEY: KEY below /clink/t1/
+# put KEY VALUE, del KEY: KEY below /clink/t1/.  LAST_REV is the etcd
+# revision of the last change the test made to config/.
+LAST_REV=0
 put()
 {
-	printf '%s\t%s\n' "$1" "$2" | put_all
+	put_all <<<"$(printf '%s\t%s' "$1" "$2")"
 }
 
 # "KEY<tab>VALUE" lines on stdin, written in one transaction (one jq and
@@ -87,12 +89,13 @@ put_all()
 	body=$(jq -Rnc --arg pfx "$PFX/" '{success: [inputs | split("\t") |
 		{requestPut: {key: ($pfx + .[0] | @base64),
 			      value: (.[1:] | join("\t") | @base64)}}]}') &&
-		etcd_call /v3/kv/txn "$body" >/dev/null
+		LAST_REV=$(etcd_call /v3/kv/txn "$body" | jq -r .header.revision)
 }
 
 del()
 {
-	etcd_call /v3/kv/deleterange "{\"key\":\"$(b64 "$PFX/$1")\"}" >/dev/null
+	LAST_REV=$(etcd_call /v3/kv/deleterange "{\"key\":\"$(b64 "$PFX/$1")\"}" |
+		jq -r .header.revision)
 }
 
 # get KEY: its value, empty if absent
@@ -100,11 +103,6 @@ get()
 {
 	etcd_call /v3/kv/range "{\"key\":\"$(b64 "$PFX/$1")\"}" |
 		jq -r '.kvs[0].value // empty | @base64d'
-}
-
-revision()
-{
-	etcd_call /v3/kv/range '{"key":"AA=="}' | jq -r .header.revision
 }
 
 # -- the agent ---------------------------------------------------------------
@@ -129,13 +127,11 @@ generation()
 	clinkctl_gw -j dev show clink0 | jq -r '(if type == "array" then .[0] else . end).generation'
 }
 
-# applied: the registration says the agent applied the current revision
+# applied: the registration says the agent applied the test's last change
+# (not the store's revision: the agent's own status writes move that)
 applied()
 {
-	local rev
-
-	rev=$(revision)
-	[ "$(get gateways/gw1 | jq -r .applied)" = "$rev" ]
+	[ "$(get gateways/gw1 | jq -r '.applied // 0')" -ge "$LAST_REV" ]
 }
 
 has_route()
@@ -255,7 +251,7 @@ log_test $? "nothing of a bad record applied, the rest applied"
 
 clinkd_start --lease-ttl 6
 wait_for applied
-log_test $? "clinkd registered gateways/gw1 with the current revision applied"
+log_test $? "clinkd registered gateways/gw1 with the last revision applied"
 
 st=$(get gateways/gw1)
 detail "$st"
@@ -335,13 +331,14 @@ wait_for -t 30 applied
 kill -9 "$clinkd_pid"
 wait "$clinkd_pid" 2>/dev/null
 t0=$SECONDS
-wait_for -t 15 bash -c "[ -z \"\$(ip netns exec $gw curl -sf $EP/v3/kv/range -d '{\"key\":\"$(b64 "$PFX/gateways/gw1")\"}' | jq -r '.kvs // empty')\" ]"
+wait_for -t 25 bash -c "[ -z \"\$(ip netns exec $gw curl -sf $EP/v3/kv/range -d '{\"key\":\"$(b64 "$PFX/gateways/gw1")\"}' | jq -r '.kvs // empty')\" ]"
 rc=$?
 detail "gone after $((SECONDS - t0)) s"
 # etcd checks expiry every 500 ms and revokes through raft, which QEMU TCG
-# slows by seconds: the bound is the TTL plus 5 s.
-[ $rc -eq 0 ] && [ $((SECONDS - t0)) -le 11 ]
-log_test $? "kill -9: gateways/gw1 gone within the lease TTL (6 s)"
+# with other VMs on the same cores slows by seconds (12 s seen): the bound
+# is the TTL plus 10 s.  The default TTL is checked below as granted.
+[ $rc -eq 0 ] && [ $((SECONDS - t0)) -le 16 ]
+log_test $? "kill -9: gateways/gw1 gone after the lease TTL (6 s, +10 s TCG slack)"
 
 # restart with the default TTL and unchanged config: no kernel change
 gen=$(generation)

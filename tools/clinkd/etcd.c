@@ -33,6 +33,7 @@ struct req {
 	char *body;
 	long timeout_ms;
 	unsigned int tries;
+	unsigned int url;	/* the index it was sent to */
 	struct curl_slist *hdrs;
 	struct buf resp;
 	etcd_cb_t cb;
@@ -143,7 +144,8 @@ static int start(struct req *r)
 {
 	char url[512];
 
-	snprintf(url, sizeof(url), "%s%s", urls[cur_url], r->path);
+	r->url = cur_url;
+	snprintf(url, sizeof(url), "%s%s", urls[r->url], r->path);
 	if (!r->easy) {
 		r->easy = curl_easy_init();
 		if (!r->easy)
@@ -282,10 +284,10 @@ static void done(struct req *r, CURLcode code)
 	}
 	if (r->watch) {
 		if (code != CURLE_OK)
-			log_warn("etcd %s: watch ended: %s", urls[cur_url],
+			log_warn("etcd %s: watch ended: %s", urls[r->url],
 				 curl_easy_strerror(code));
 		else
-			log_warn("etcd %s: watch ended (HTTP %ld)", urls[cur_url],
+			log_warn("etcd %s: watch ended (HTTP %ld)", urls[r->url],
 				 status);
 		watch_req = NULL;
 		r->wcb(NULL, r->arg);
@@ -293,15 +295,15 @@ static void done(struct req *r, CURLcode code)
 		return;
 	}
 	if (code != CURLE_OK || status >= 500 || status == 0) {
-		unsigned int old = cur_url;
-
 		if (code != CURLE_OK)
 			snprintf(msg, sizeof(msg), "%s", curl_easy_strerror(code));
 		else
 			error_msg(r, status, msg, sizeof(msg));
-		cur_url = (cur_url + 1) % n_urls;
+		/* requests in flight together fail together: move on once */
+		if (cur_url == r->url)
+			cur_url = (cur_url + 1) % n_urls;
 		if (++r->tries < n_urls) {
-			log_info("etcd %s: %s; trying %s", urls[old], msg,
+			log_info("etcd %s: %s; trying %s", urls[r->url], msg,
 				 urls[cur_url]);
 			if (!start(r))
 				return;
