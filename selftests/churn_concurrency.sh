@@ -12,8 +12,8 @@
 #                                                                |
 #        vm1 172.16.0.10 --- br0 --- vx100 (VNI 100) [hv1] ul0 192.168.100.2
 #
-# 1. A ping flood both ways between i-linked and vm1 (busybox ping -A: the
-#    next echo as soon as the reply is in).
+# 1. A ping flood both ways between i-linked and vm1 (busybox ping, an echo
+#    request every 10 ms; not -A, see flood()).
 # 2. Meanwhile CONC_WRITERS writers, each with its own clinkctl -batch
 #    files, CONC_ROUNDS times: create two VPCs of its own (ClassicLink,
 #    secondary CIDR, custom routes, ACL rules, endpoints), instances linked
@@ -23,10 +23,11 @@
 #    dumpers loop over every show command (JSON, some with -s).
 # 3. Every writer and dumper succeeded, every dump was a JSON array; the
 #    device's counts and vpc-a are back to the base configuration; the
-#    flood stops, and at most CONC_LOSS_PPM per million of its echo
-#    requests went unanswered (by the kernel's ICMP counters, late replies
-#    too; what busybox saw in time is reported); a plain ping after it
-#    loses nothing; no drop counter moved.
+#    flood stops, and every one of its echo requests was answered (by
+#    the kernel's ICMP counters, late replies too; what busybox saw in
+#    time is reported; CONC_LOSS_PPM allows some per million) and no ICMP
+#    message arrived with a bad checksum; a plain ping after it loses
+#    nothing; no drop counter moved.
 # 4. ip netns del of the gateway under a new flood: the namespace is
 #    dismantled (its veths go) and its cleanup completes (a namespace
 #    deleted after it is cleaned up too: a device reference left behind
@@ -34,7 +35,7 @@
 #    a fresh gateway namespace with a new clink0 works end to end.
 #
 # Sizes (environment): CONC_WRITERS (3), CONC_ROUNDS (8), CONC_LOSS_PPM
-# (1000).
+# (0).
 
 # Namespaces, ksft_* and CLINK_NS are lib.sh's; the writers, dumpers and
 # the flood run through bg_start, wait_for takes awk programs:
@@ -49,11 +50,10 @@ require_cmd jq awk ping
 CONC_WRITERS=${CONC_WRITERS:-3}
 CONC_ROUNDS=${CONC_ROUNDS:-8}
 CONC_DUMPERS=2
-# Echo requests of the flood that may go unanswered, per million.  On 6.1
-# about one run in two lost 1 to 3 of ~15,000 while the writers ran (once
-# with an ICMP checksum error at the receiver; never without writers):
-# reported, not yet explained.  0 demands every one.
-CONC_LOSS_PPM=${CONC_LOSS_PPM:-1000}
+# Echo requests of the flood that may go unanswered, per million: none.
+# (The 1 to 3 of ~15,000 lost in one run of two with ping -A were ping's
+# own: see flood().)
+CONC_LOSS_PPM=${CONC_LOSS_PPM:-0}
 CONC_LINKS=5				# instances per writer's VPC per round
 
 tmp=$(mktemp -d)
@@ -163,16 +163,23 @@ log_test $? "i-linked <-> vm1: ping both ways" || exit "$(ksft_status)"
 
 # -- 1. the flood ----------------------------------------------------------------
 
-# flood NS DST NAME: chunks of 200 echo requests, each sent as soon as the
-# previous reply is in (a lost one is resent after 50 ms), until $tmp/stop
-# exists.  After every chunk, $tmp/NAME holds "CHUNKS SENT RECEIVED" so
-# far.
+# flood NS DST NAME: chunks of 200 echo requests, one every 10 ms, until
+# $tmp/stop exists.  After every chunk, $tmp/NAME holds "CHUNKS SENT
+# RECEIVED" so far.
+#
+# Not ping -A: busybox then sends from its main loop when a reply is in and
+# from its SIGALRM handler when the interval runs out first, into one
+# static buffer, and a signal between the checksum and sendto() sends an
+# echo request whose checksum is wrong: a lost echo and an InCsumErrors at
+# the receiver, a few per 10,000 echoes when the writers slow replies down
+# to the interval (selftests/debug/ping-race.sh shows it on a plain veth
+# pair; Documentation/reliability.rst).  Without -A only the handler sends.
 flood()
 {
 	local ns=$1 dst=$2 name=$3 out tx rx sent=0 received=0 chunks=0
 
 	while [ ! -e "$tmp/stop" ]; do
-		out=$(ip netns exec "$ns" ping -q -A -c 200 -i 0.05 -W 2 "$dst" 2>&1)
+		out=$(ip netns exec "$ns" ping -q -c 200 -i 0.01 -W 2 "$dst" 2>&1)
 		tx=$(sed -n 's/^\([0-9]\+\) packets transmitted.*/\1/p' <<<"$out")
 		rx=$(sed -n 's/.* \([0-9]\+\) packets received.*/\1/p' <<<"$out")
 		[ -n "$tx" ] || sleep 0.1	# no route any more: do not spin
@@ -461,8 +468,18 @@ for ns in "$c1" "$vm1"; do
 	detail "${ns%-*}: $lost of $sent echo requests never answered"
 	rc=1
 done
+# A damaged echo is a lost one; this names the cause.
+for ns in "$c1" "$vm1"; do
+	[ "$(icmp_csum_errors "$ns")" -eq 0 ] && continue
+	detail "${ns%-*} received $(icmp_csum_errors "$ns") ICMP messages with a bad checksum"
+	rc=1
+done
 [ $rc -eq 0 ] || detail "$(datapath_report)"
-log_test $rc "ping flood both ways: at most $CONC_LOSS_PPM ppm of echoes lost"
+if [ "$CONC_LOSS_PPM" -eq 0 ]; then
+	log_test $rc "ping flood both ways: no echo lost, no checksum error"
+else
+	log_test $rc "ping flood both ways: at most $CONC_LOSS_PPM ppm of echoes lost"
+fi
 
 ping_counted "$c1" "$VM_IP" 10 && ping_counted "$vm1" "$C1_IP" 10
 log_test $? "after the writers: i-linked <-> vm1 ping, nothing lost"
@@ -542,7 +559,7 @@ else
 fi
 log_test $rc "the namespace cleanup completes (no reference left behind)"
 
-# The flood ends within a chunk: at most 200 x 50 ms + 2 s unanswered.
+# The flood ends within a chunk: at most 200 x 10 ms + 2 s.
 touch "$tmp/stop"
 wait_for -t 30 floods_done || { bg_stop "$FLOOD1"; bg_stop "$FLOOD2"; }
 read -r _ s1 r1 <"$tmp/flood-to-vpc"
