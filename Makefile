@@ -58,7 +58,7 @@ DEB_PKGS := make gcc libc6-dev pkg-config libmnl-dev libnl-3-dev \
 	linux-source-6.12 qemu-system-x86 busybox-static bash coreutils \
 	util-linux procps findutils grep sed iproute2 tcpdump tshark \
 	jq strace ethtool socat python3 python3-yaml python3-jsonschema \
-	libcurl4-openssl-dev libjson-c-dev etcd-server curl
+	libcurl4-openssl-dev libjson-c-dev etcd-server curl bird2
 # What building the debug kernel takes (make check-debug).
 DEB_PKGS_DEBUG := build-essential flex bison bc libelf-dev libssl-dev
 
