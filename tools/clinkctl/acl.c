@@ -27,9 +27,10 @@ struct acl_args {
 static int parse_acl(int argc, char **argv, struct acl_args *a)
 {
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "vpc")) {
 			NEXT_ARG();
-			a->vpc = *argv;
+			ID_ARG(a->vpc, "VPC ID");
 		} else if (matches(*argv, "prio") || matches(*argv, "priority")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, &a->prio))
@@ -80,7 +81,7 @@ static int parse_acl(int argc, char **argv, struct acl_args *a)
 			a->has_dport = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
@@ -103,23 +104,23 @@ static int acl_new(int argc, char **argv, bool replace)
 		       cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
-	mnl_attr_put_u32(nlh, CLINK_A_ACL_PRIO, a.prio);
-	mnl_attr_put_u8(nlh, CLINK_A_ACL_DIR, a.dir);
-	mnl_attr_put_u8(nlh, CLINK_A_ACL_ACTION, a.action);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_u32(nlh, CLINK_A_ACL_PRIO, a.prio);
+	nl_put_u8(nlh, CLINK_A_ACL_DIR, a.dir);
+	nl_put_u8(nlh, CLINK_A_ACL_ACTION, a.action);
 	if (a.has_proto)
-		mnl_attr_put_u8(nlh, CLINK_A_ACL_PROTO, a.proto);
+		nl_put_u8(nlh, CLINK_A_ACL_PROTO, a.proto);
 	if (a.has_src)
 		put_prefix(nlh, CLINK_A_ACL_SRC, &a.src);
 	if (a.has_dst)
 		put_prefix(nlh, CLINK_A_ACL_DST, &a.dst);
 	if (a.has_sport) {
-		mnl_attr_put_u16(nlh, CLINK_A_ACL_SPORT_MIN, a.sport[0]);
-		mnl_attr_put_u16(nlh, CLINK_A_ACL_SPORT_MAX, a.sport[1]);
+		nl_put_u16(nlh, CLINK_A_ACL_SPORT_MIN, a.sport[0]);
+		nl_put_u16(nlh, CLINK_A_ACL_SPORT_MAX, a.sport[1]);
 	}
 	if (a.has_dport) {
-		mnl_attr_put_u16(nlh, CLINK_A_ACL_DPORT_MIN, a.dport[0]);
-		mnl_attr_put_u16(nlh, CLINK_A_ACL_DPORT_MAX, a.dport[1]);
+		nl_put_u16(nlh, CLINK_A_ACL_DPORT_MIN, a.dport[0]);
+		nl_put_u16(nlh, CLINK_A_ACL_DPORT_MAX, a.dport[1]);
 	}
 	return genl_talk(nlh, NULL, NULL);
 }
@@ -147,8 +148,8 @@ static int acl_del(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_DEL_ACL, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
-	mnl_attr_put_u32(nlh, CLINK_A_ACL_PRIO, a.prio);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_u32(nlh, CLINK_A_ACL_PRIO, a.prio);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -233,7 +234,7 @@ static int acl_show(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_GET_ACL, NLM_F_DUMP, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	open_json_list();
 	ret = genl_talk(nlh, acl_show_cb, NULL);
 	close_json_list(ret);

@@ -67,9 +67,26 @@ int usage_error(const char *usage, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+bool arg_too_long(const char *what, const char *s, size_t size)
+{
+	if (strlen(s) < size)
+		return false;
+	fflush(stdout);
+	fprintf(stderr, "Error: %s \"%.16s...\" is too long (at most %zu bytes)\n",
+		what, s, size - 1);
+	return true;
+}
+
+int print_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return CMD_HELP;
+}
+
 int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv)
 {
 	const struct cmd *c;
+	int ret;
 
 	if (argc == 0)
 		return cmds[0].fn(0, argv);
@@ -77,9 +94,12 @@ int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	for (c = cmds; c->name; c++)
-		if (matches(argv[0], c->name))
-			return c->fn(argc - 1, argv + 1);
+	for (c = cmds; c->name; c++) {
+		if (matches(argv[0], c->name)) {
+			ret = c->fn(argc - 1, argv + 1);
+			return ret == CMD_HELP ? 0 : ret;
+		}
+	}
 	return usage_error(usage, "unknown command \"%s\"", argv[0]);
 }
 

@@ -2,8 +2,11 @@
 #ifndef _CLINKCTL_H
 #define _CLINKCTL_H
 
+#include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "json.h"
 #include "netlink.h"
@@ -29,13 +32,28 @@ struct cmd {
 
 /*
  * Runs the entry of @cmds that argv[0] abbreviates ("help" prints @usage);
- * with no argument, the first entry (show).
+ * with no argument, the first entry (show). A command that printed its
+ * usage for "help" returns CMD_HELP, which this turns into 0.
  */
+#define CMD_HELP	(-1)
 int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv);
 
 /* Prints "Error: ..." and @usage to stderr; returns EXIT_USAGE. */
 __attribute__((format(printf, 2, 3)))
 int usage_error(const char *usage, const char *fmt, ...);
+
+/* Prints @usage to stdout; returns CMD_HELP. */
+int print_help(const char *usage);
+
+/*
+ * "help" where a keyword or a positional argument may stand prints the
+ * usage, as in ip ("ip link add help"); after a keyword it is a value.
+ */
+#define HELP_ARG()							\
+	do {								\
+		if (!strcmp(*argv, "help"))				\
+			return print_help(USAGE);			\
+	} while (0)
 
 /* Step to the value of a keyword; USAGE is the calling file's usage text. */
 #define NEXT_ARG()							\
@@ -45,6 +63,29 @@ int usage_error(const char *usage, const char *fmt, ...);
 			return usage_error(USAGE, "\"%s\" needs an argument", \
 					   argv[-1]);			\
 	} while (0)
+
+/*
+ * Take *argv as an ID, region or account (what the kernel keeps in
+ * CLINK_ID_MAXLEN bytes) into @var, or as the "dev NAME" of the command:
+ * an argument too long fails here with "Error: ... is too long", before
+ * any request is built.
+ */
+#define ID_ARG(var, what)						\
+	do {								\
+		if (arg_too_long(what, *argv, CLINK_ID_MAXLEN))	\
+			return EXIT_USAGE;				\
+		(var) = *argv;						\
+	} while (0)
+
+#define DEV_ARG(var)							\
+	do {								\
+		if (arg_too_long("device name", *argv, IFNAMSIZ))	\
+			return EXIT_USAGE;				\
+		(var) = *argv;						\
+	} while (0)
+
+/* Prints the error when @s does not fit in @size bytes with its NUL. */
+bool arg_too_long(const char *what, const char *s, size_t size);
 
 #define INVALID(what) \
 	usage_error(USAGE, "invalid %s \"%s\"", what, *argv)

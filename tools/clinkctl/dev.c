@@ -54,12 +54,12 @@ static int parse_dev_attrs(int argc, char **argv, struct dev_attrs *d)
 	memset(d, 0, sizeof(*d));
 	if (argc < 1)
 		return usage_error(USAGE, "device name required");
-	d->name = *argv;
-	if (strlen(d->name) >= IFNAMSIZ)
-		return usage_error(USAGE, "device name \"%s\" too long", d->name);
+	HELP_ARG();
+	DEV_ARG(d->name);
 	argc--;
 	argv++;
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "local")) {
 			NEXT_ARG();
 			if (parse_addr(*argv, &d->local))
@@ -73,7 +73,7 @@ static int parse_dev_attrs(int argc, char **argv, struct dev_attrs *d)
 			d->has_port = true;
 		} else if (matches(*argv, "region")) {
 			NEXT_ARG();
-			d->region = *argv;
+			ID_ARG(d->region, "region");
 		} else if (matches(*argv, "classic-space")) {
 			NEXT_ARG();
 			if (parse_prefix_list(*argv, &d->classic))
@@ -113,25 +113,25 @@ static int dev_newlink(int argc, char **argv, bool create)
 	nlh = rtnl_msg(RTM_NEWLINK, create ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, d.name);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "clink");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	nl_put_strz(nlh, IFLA_IFNAME, d.name);
+	linkinfo = nl_nest_start(nlh, IFLA_LINKINFO);
+	nl_put_strz(nlh, IFLA_INFO_KIND, "clink");
+	data = nl_nest_start(nlh, IFLA_INFO_DATA);
 	if (d.has_local)
-		mnl_attr_put(nlh, IFLA_CLINK_LOCAL, 4, &d.local);
+		nl_put_addr(nlh, IFLA_CLINK_LOCAL, d.local);
 	if (d.has_port)
-		mnl_attr_put_u16(nlh, IFLA_CLINK_PORT, d.port);
+		nl_put_u16(nlh, IFLA_CLINK_PORT, d.port);
 	if (d.region)
-		mnl_attr_put_strz(nlh, IFLA_CLINK_REGION, d.region);
+		nl_put_strz(nlh, IFLA_CLINK_REGION, d.region);
 	for (i = 0; i < 5; i++)
 		if (d.has_max & (1u << i))
-			mnl_attr_put_u32(nlh, max_attrs[i].ifla, d.max[i]);
+			nl_put_u32(nlh, max_attrs[i].ifla, d.max[i]);
 	if (d.has_classic)
 		put_prefix_list(nlh, IFLA_CLINK_CLASSIC_SPACE, &d.classic);
 	if (d.has_eligible)
 		put_prefix_list(nlh, IFLA_CLINK_VPC_ELIGIBLE, &d.eligible);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
+	nl_nest_end(nlh, data);
+	nl_nest_end(nlh, linkinfo);
 	return rtnl_talk(nlh);
 }
 
@@ -152,8 +152,9 @@ static int dev_del(int argc, char **argv)
 	if (argc != 1)
 		return usage_error(USAGE, argc ? "too many arguments" :
 				   "device name required");
-	if (strlen(argv[0]) >= IFNAMSIZ)
-		return usage_error(USAGE, "device name \"%s\" too long", argv[0]);
+	HELP_ARG();
+	if (arg_too_long("device name", argv[0], IFNAMSIZ))
+		return EXIT_USAGE;
 	/* refuse to delete what is not a clink device: ask the family first */
 	nlh = genl_msg(CLINK_CMD_GET_DEV, 0, argv[0]);
 	if (!nlh || genl_talk(nlh, NULL, NULL))
@@ -161,7 +162,7 @@ static int dev_del(int argc, char **argv)
 	nlh = rtnl_msg(RTM_DELLINK, 0);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
+	nl_put_strz(nlh, IFLA_IFNAME, argv[0]);
 	return rtnl_talk(nlh);
 }
 
@@ -279,17 +280,16 @@ static int dev_show(int argc, char **argv)
 	int ret;
 
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			name = *argv;
+			DEV_ARG(name);
 		} else if (!name) {
-			name = *argv;
+			DEV_ARG(name);
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
 	}
-	if (name && strlen(name) >= IFNAMSIZ)
-		return usage_error(USAGE, "device name \"%s\" too long", name);
 	nlh = genl_msg(CLINK_CMD_GET_DEV, name ? 0 : NLM_F_DUMP, name);
 	if (!nlh)
 		return EXIT_RUNTIME;

@@ -22,9 +22,10 @@ struct ep_args {
 static int parse_ep(int argc, char **argv, struct ep_args *a, bool full)
 {
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "vpc")) {
 			NEXT_ARG();
-			a->vpc = *argv;
+			ID_ARG(a->vpc, "VPC ID");
 		} else if (full && matches(*argv, "vtep")) {
 			NEXT_ARG();
 			if (parse_addr(*argv, &a->vtep))
@@ -37,7 +38,7 @@ static int parse_ep(int argc, char **argv, struct ep_args *a, bool full)
 			a->has_mac = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else if (!a->has_addr) {
 			if (parse_addr(*argv, &a->addr))
 				return usage_error(USAGE, "unknown argument or invalid address \"%s\"",
@@ -65,10 +66,10 @@ static int ep_new(int argc, char **argv, bool replace)
 		       cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
-	mnl_attr_put(nlh, CLINK_A_EP_ADDR, 4, &a.addr);
-	mnl_attr_put(nlh, CLINK_A_EP_VTEP, 4, &a.vtep);
-	mnl_attr_put(nlh, CLINK_A_EP_MAC, 6, a.mac);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_addr(nlh, CLINK_A_EP_ADDR, a.addr);
+	nl_put_addr(nlh, CLINK_A_EP_VTEP, a.vtep);
+	nl_put(nlh, CLINK_A_EP_MAC, 6, a.mac);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -95,8 +96,8 @@ static int ep_del(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_DEL_ENDPOINT, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
-	mnl_attr_put(nlh, CLINK_A_EP_ADDR, 4, &a.addr);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_addr(nlh, CLINK_A_EP_ADDR, a.addr);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -141,9 +142,9 @@ static int ep_show(int argc, char **argv)
 	if (!nlh)
 		return EXIT_RUNTIME;
 	if (a.vpc)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+		nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	if (a.has_addr)
-		mnl_attr_put(nlh, CLINK_A_EP_ADDR, 4, &a.addr);
+		nl_put_addr(nlh, CLINK_A_EP_ADDR, a.addr);
 	open_json_list();
 	ret = genl_talk(nlh, ep_show_cb, NULL);
 	close_json_list(ret);

@@ -27,13 +27,15 @@ static int parse_inst(int argc, char **argv, struct inst_args *a, int mask,
 		      bool id_optional)
 {
 	if (argc > 0 && strcmp(*argv, "dev")) {
-		a->id = *argv;
+		HELP_ARG();
+		ID_ARG(a->id, "instance ID");
 		argc--;
 		argv++;
 	}
 	if (!a->id && !id_optional)
 		return usage_error(USAGE, "instance ID required");
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if ((mask & K_IP) && matches(*argv, "ip")) {
 			NEXT_ARG();
 			if (parse_addr(*argv, &a->ip))
@@ -41,13 +43,13 @@ static int parse_inst(int argc, char **argv, struct inst_args *a, int mask,
 			a->has_ip = true;
 		} else if ((mask & K_REGION) && matches(*argv, "region")) {
 			NEXT_ARG();
-			a->region = *argv;
+			ID_ARG(a->region, "region");
 		} else if ((mask & K_REGION) && matches(*argv, "account")) {
 			NEXT_ARG();
-			a->account = *argv;
+			ID_ARG(a->account, "account");
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
@@ -70,12 +72,12 @@ static int inst_new(int argc, char **argv, bool replace)
 		       cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.id);
-	mnl_attr_put(nlh, CLINK_A_INST_ADDR, 4, &a.ip);
+	nl_put_strz(nlh, CLINK_A_INST_ID, a.id);
+	nl_put_addr(nlh, CLINK_A_INST_ADDR, a.ip);
 	if (a.region)
-		mnl_attr_put_strz(nlh, CLINK_A_INST_REGION, a.region);
+		nl_put_strz(nlh, CLINK_A_INST_REGION, a.region);
 	if (a.account)
-		mnl_attr_put_strz(nlh, CLINK_A_INST_ACCOUNT, a.account);
+		nl_put_strz(nlh, CLINK_A_INST_ACCOUNT, a.account);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -102,8 +104,8 @@ static int inst_set(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_SET_INSTANCE, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.id);
-	mnl_attr_put(nlh, CLINK_A_INST_ADDR, 4, &a.ip);
+	nl_put_strz(nlh, CLINK_A_INST_ID, a.id);
+	nl_put_addr(nlh, CLINK_A_INST_ADDR, a.ip);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -118,7 +120,7 @@ static int inst_del(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_DEL_INSTANCE, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.id);
+	nl_put_strz(nlh, CLINK_A_INST_ID, a.id);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -163,7 +165,7 @@ static int inst_show(int argc, char **argv)
 	if (!nlh)
 		return EXIT_RUNTIME;
 	if (a.id)
-		mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.id);
+		nl_put_strz(nlh, CLINK_A_INST_ID, a.id);
 	open_json_list();
 	ret = genl_talk(nlh, inst_show_cb, NULL);
 	close_json_list(ret);

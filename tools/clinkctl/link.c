@@ -23,14 +23,16 @@ static int parse_link(int argc, char **argv, struct link_args *a,
 		      bool want_inst, bool want_ip)
 {
 	if (want_inst && argc > 0 && strcmp(*argv, "dev")) {
-		a->inst = *argv;
+		HELP_ARG();
+		ID_ARG(a->inst, "instance ID");
 		argc--;
 		argv++;
 	}
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "vpc")) {
 			NEXT_ARG();
-			a->vpc = *argv;
+			ID_ARG(a->vpc, "VPC ID");
 		} else if (want_ip && matches(*argv, "ip")) {
 			NEXT_ARG();
 			if (parse_addr(*argv, &a->ip))
@@ -38,7 +40,7 @@ static int parse_link(int argc, char **argv, struct link_args *a,
 			a->has_ip = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
@@ -59,8 +61,8 @@ static int link_add(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_NEW_LINK, NLM_F_CREATE | NLM_F_EXCL, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.inst);
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_strz(nlh, CLINK_A_INST_ID, a.inst);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -77,9 +79,9 @@ static int link_del(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_DEL_LINK, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_INST_ID, a.inst);
+	nl_put_strz(nlh, CLINK_A_INST_ID, a.inst);
 	if (a.vpc)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+		nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -96,7 +98,7 @@ static int link_flush(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_FLUSH_LINKS, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -136,9 +138,9 @@ static int link_show(int argc, char **argv)
 	if (!nlh)
 		return EXIT_RUNTIME;
 	if (a.vpc)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+		nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	if (a.has_ip)
-		mnl_attr_put(nlh, CLINK_A_INST_ADDR, 4, &a.ip);
+		nl_put_addr(nlh, CLINK_A_INST_ADDR, a.ip);
 	open_json_list();
 	ret = genl_talk(nlh, link_show_cb, NULL);
 	close_json_list(ret);

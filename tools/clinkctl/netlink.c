@@ -35,6 +35,8 @@ static uint16_t family_id;
 static uint32_t events_group;
 static uint32_t seq;
 static bool family_missing;
+/* an attribute did not fit: the request is refused, never sent */
+static bool req_overflow;
 
 static char req_buf[8192];
 /* kernel dumps fill at most 32 KiB per message batch */
@@ -253,6 +255,10 @@ static int talk(struct mnl_socket *sock, struct nlmsghdr *nlh, nl_cb_t cb,
 	};
 	int ret;
 
+	if (nlh == (struct nlmsghdr *)req_buf && req_overflow) {
+		report("the request is too large (an argument too long?)", 0);
+		return -EMSGSIZE;
+	}
 	nlh->nlmsg_seq = ++seq;
 	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0) {
 		report(NULL, errno);
@@ -347,13 +353,14 @@ struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname)
 	if (genl_resolve())
 		return NULL;
 	nlh = mnl_nlmsg_put_header(req_buf);
+	req_overflow = false;
 	nlh->nlmsg_type = family_id;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
 	g->version = CLINK_GENL_VERSION;
 	if (ifname)
-		mnl_attr_put_strz(nlh, CLINK_A_IFNAME, ifname);
+		nl_put_strz(nlh, CLINK_A_IFNAME, ifname);
 	return nlh;
 }
 
@@ -368,6 +375,7 @@ struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags)
 			return NULL;
 	}
 	nlh = mnl_nlmsg_put_header(req_buf);
+	req_overflow = false;
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -547,24 +555,79 @@ uint8_t genl_cmd(const struct nlmsghdr *nlh)
 	return g->cmd;
 }
 
+/*
+ * Every request is built in req_buf, so its size bounds every put. A put
+ * that does not fit leaves the message as it was and marks the request.
+ */
+static void put_checked(bool fitted)
+{
+	if (!fitted)
+		req_overflow = true;
+}
+
+void nl_put(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *data)
+{
+	put_checked(mnl_attr_put_check(nlh, sizeof(req_buf), type, len, data));
+}
+
+void nl_put_strz(struct nlmsghdr *nlh, uint16_t type, const char *s)
+{
+	put_checked(mnl_attr_put_strz_check(nlh, sizeof(req_buf), type, s));
+}
+
+void nl_put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v)
+{
+	put_checked(mnl_attr_put_u8_check(nlh, sizeof(req_buf), type, v));
+}
+
+void nl_put_u16(struct nlmsghdr *nlh, uint16_t type, uint16_t v)
+{
+	put_checked(mnl_attr_put_u16_check(nlh, sizeof(req_buf), type, v));
+}
+
+void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
+{
+	put_checked(mnl_attr_put_u32_check(nlh, sizeof(req_buf), type, v));
+}
+
+void nl_put_addr(struct nlmsghdr *nlh, uint16_t type, struct in_addr a)
+{
+	nl_put(nlh, type, sizeof(a), &a);
+}
+
+struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *nest = mnl_attr_nest_start_check(nlh, sizeof(req_buf),
+							type);
+
+	put_checked(nest);
+	return nest;
+}
+
+void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest)
+{
+	if (nest)
+		mnl_attr_nest_end(nlh, nest);
+}
+
 void put_prefix(struct nlmsghdr *nlh, uint16_t type, const struct prefix *p)
 {
-	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	struct nlattr *nest = nl_nest_start(nlh, type);
 
-	mnl_attr_put(nlh, CLINK_PREFIX_A_ADDR, 4, &p->addr);
-	mnl_attr_put_u8(nlh, CLINK_PREFIX_A_LEN, p->len);
-	mnl_attr_nest_end(nlh, nest);
+	nl_put_addr(nlh, CLINK_PREFIX_A_ADDR, p->addr);
+	nl_put_u8(nlh, CLINK_PREFIX_A_LEN, p->len);
+	nl_nest_end(nlh, nest);
 }
 
 void put_prefix_list(struct nlmsghdr *nlh, uint16_t type,
 		     const struct prefix_list *l)
 {
-	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	struct nlattr *nest = nl_nest_start(nlh, type);
 	int i;
 
 	for (i = 0; i < l->n; i++)
 		put_prefix(nlh, CLINK_A_PREFIX_ENTRY, &l->p[i]);
-	mnl_attr_nest_end(nlh, nest);
+	nl_nest_end(nlh, nest);
 }
 
 bool get_prefix(const struct nlattr *nest, struct prefix *p)

@@ -42,6 +42,22 @@ typedef const struct nlattr *clink_tb_t[CLINK_A_MAX + 1];
 void genl_parse(const struct nlmsghdr *nlh, clink_tb_t tb);
 uint8_t genl_cmd(const struct nlmsghdr *nlh);
 
+/*
+ * Attributes of the request genl_msg() or rtnl_msg() returned. Each put
+ * checks the room left in the request buffer; one that does not fit
+ * marks the request, which genl_talk() and rtnl_talk() then refuse with
+ * "Error: the request is too large ..." without sending anything. A
+ * failed nl_nest_start() returns NULL, which nl_nest_end() accepts.
+ */
+void nl_put(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *data);
+void nl_put_strz(struct nlmsghdr *nlh, uint16_t type, const char *s);
+void nl_put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v);
+void nl_put_u16(struct nlmsghdr *nlh, uint16_t type, uint16_t v);
+void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v);
+void nl_put_addr(struct nlmsghdr *nlh, uint16_t type, struct in_addr a);
+struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type);
+void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest);
+
 void put_prefix(struct nlmsghdr *nlh, uint16_t type, const struct prefix *p);
 void put_prefix_list(struct nlmsghdr *nlh, uint16_t type,
 		     const struct prefix_list *l);

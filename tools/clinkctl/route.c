@@ -40,9 +40,10 @@ static int parse_nexthop(const char *s, uint8_t *nh)
 static int parse_route(int argc, char **argv, struct route_args *a)
 {
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "vpc")) {
 			NEXT_ARG();
-			a->vpc = *argv;
+			ID_ARG(a->vpc, "VPC ID");
 		} else if (matches(*argv, "via")) {
 			NEXT_ARG();
 			if (parse_nexthop(*argv, &a->via))
@@ -50,7 +51,7 @@ static int parse_route(int argc, char **argv, struct route_args *a)
 			a->has_via = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else if (!a->has_dst) {
 			if (parse_prefix(*argv, &a->dst))
 				return usage_error(USAGE, "unknown argument or invalid prefix \"%s\"",
@@ -78,9 +79,9 @@ static int route_new(int argc, char **argv, bool replace)
 		       cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	put_prefix(nlh, CLINK_A_ROUTE_DST, &a.dst);
-	mnl_attr_put_u8(nlh, CLINK_A_ROUTE_NEXTHOP, a.via);
+	nl_put_u8(nlh, CLINK_A_ROUTE_NEXTHOP, a.via);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -107,10 +108,10 @@ static int route_del(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_DEL_ROUTE, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	put_prefix(nlh, CLINK_A_ROUTE_DST, &a.dst);
 	if (a.has_via)
-		mnl_attr_put_u8(nlh, CLINK_A_ROUTE_NEXTHOP, a.via);
+		nl_put_u8(nlh, CLINK_A_ROUTE_NEXTHOP, a.via);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -164,7 +165,7 @@ static int route_show(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_GET_ROUTE, NLM_F_DUMP, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	open_json_list();
 	ret = genl_talk(nlh, route_show_cb, NULL);
 	close_json_list(ret);

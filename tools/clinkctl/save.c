@@ -361,7 +361,7 @@ static int fetch(struct save *s, uint8_t cmd, uint16_t flags, const char *vpc,
 	if (!nlh)
 		return EXIT_RUNTIME;
 	if (vpc)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, vpc);
+		nl_put_strz(nlh, CLINK_A_VPC_ID, vpc);
 	return genl_talk(nlh, cb, s);
 }
 
@@ -407,7 +407,7 @@ int do_save(int argc, char **argv)
 	for (; argc > 0; argc--, argv++) {
 		if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else if (matches(*argv, "help")) {
 			fputs(USAGE, stdout);
 			return 0;

@@ -25,10 +25,12 @@ static int vpc_new(int argc, char **argv, bool replace)
 
 	if (argc < 1)
 		return usage_error(USAGE, "VPC ID required");
-	id = *argv;
+	HELP_ARG();
+	ID_ARG(id, "VPC ID");
 	argc--;
 	argv++;
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "vni")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, &vni))
@@ -41,13 +43,13 @@ static int vpc_new(int argc, char **argv, bool replace)
 			has_cidr = true;
 		} else if (matches(*argv, "region")) {
 			NEXT_ARG();
-			region = *argv;
+			ID_ARG(region, "region");
 		} else if (matches(*argv, "account")) {
 			NEXT_ARG();
-			account = *argv;
+			ID_ARG(account, "account");
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
@@ -62,13 +64,13 @@ static int vpc_new(int argc, char **argv, bool replace)
 		       cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
-	mnl_attr_put_u32(nlh, CLINK_A_VPC_VNI, vni);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
+	nl_put_u32(nlh, CLINK_A_VPC_VNI, vni);
 	put_prefix(nlh, CLINK_A_VPC_CIDR, &cidr);
 	if (region)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_REGION, region);
+		nl_put_strz(nlh, CLINK_A_VPC_REGION, region);
 	if (account)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ACCOUNT, account);
+		nl_put_strz(nlh, CLINK_A_VPC_ACCOUNT, account);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -90,10 +92,12 @@ static int vpc_set(int argc, char **argv)
 
 	if (argc < 1)
 		return usage_error(USAGE, "VPC ID required");
-	id = *argv;
+	HELP_ARG();
+	ID_ARG(id, "VPC ID");
 	argc--;
 	argv++;
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "classiclink")) {
 			NEXT_ARG();
 			if (parse_onoff(*argv, &cl))
@@ -102,7 +106,7 @@ static int vpc_set(int argc, char **argv)
 			has_cl = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
@@ -112,8 +116,8 @@ static int vpc_set(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_SET_VPC, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
-	mnl_attr_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, cl);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
+	nl_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, cl);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -125,11 +129,12 @@ static int parse_id(int *pargc, char ***pargv, const char **id, bool optional)
 
 	*id = NULL;
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else if (!*id) {
-			*id = *argv;
+			ID_ARG(*id, "VPC ID");
 		} else {
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
@@ -152,7 +157,7 @@ static int vpc_del(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_DEL_VPC, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -169,18 +174,19 @@ static int vpc_cidr(int argc, char **argv)
 		add = true;
 	else if (matches(*argv, "del") || matches(*argv, "delete"))
 		add = false;
-	else if (matches(*argv, "help"))
-		return fputs(USAGE, stdout), 0;
+	else if (!strcmp(*argv, "help"))
+		return print_help(USAGE);
 	else
 		return usage_error(USAGE, "unknown command \"cidr %s\"", *argv);
 	argc--;
 	argv++;
 	for (; argc > 0; argc--, argv++) {
+		HELP_ARG();
 		if (matches(*argv, "dev")) {
 			NEXT_ARG();
-			cur_dev = *argv;
+			DEV_ARG(cur_dev);
 		} else if (!id) {
-			id = *argv;
+			ID_ARG(id, "VPC ID");
 		} else if (!has_prefix) {
 			if (parse_prefix(*argv, &p))
 				return INVALID("prefix");
@@ -194,7 +200,7 @@ static int vpc_cidr(int argc, char **argv)
 	nlh = genl_msg(add ? CLINK_CMD_NEW_CIDR : CLINK_CMD_DEL_CIDR, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
 	put_prefix(nlh, CLINK_A_VPC_CIDR, &p);
 	return genl_talk(nlh, NULL, NULL);
 }
@@ -263,7 +269,7 @@ static int vpc_show(int argc, char **argv)
 	if (!nlh)
 		return EXIT_RUNTIME;
 	if (id)
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
+		nl_put_strz(nlh, CLINK_A_VPC_ID, id);
 	open_json_list();
 	ret = genl_talk(nlh, vpc_show_cb, NULL);
 	close_json_list(ret);

@@ -13,8 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+
 #include "batch.h"
 #include "json.h"
+#include "netlink.h"
 #include "utils.h"
 
 static int n_pass, n_fail;
@@ -409,6 +412,81 @@ static void test_json(void)
 	free(buf);
 }
 
+/* Runs @fn with stderr captured into @err. */
+static int with_stderr(int (*fn)(struct nlmsghdr *), struct nlmsghdr *nlh,
+		       char *err, size_t size)
+{
+	char path[] = "/tmp/clinkctl-unit-err-XXXXXX";
+	int fd = mkstemp(path), saved, ret;
+	ssize_t n;
+
+	if (fd < 0)
+		return -100;
+	unlink(path);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	ret = fn(nlh);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, err, size - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return ret;
+}
+
+/*
+ * The request buffer is 8 KiB: puts that do not fit leave it intact
+ * (AddressSanitizer would see an overflow) and the request is refused
+ * before it is sent. rtnl_msg() needs only a socket, no module.
+ */
+static void test_request_overflow(void)
+{
+	static char big[9000];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char err[256];
+	uint32_t len;
+	int i, ret;
+
+	memset(big, 'a', sizeof(big) - 1);
+	nlh = rtnl_msg(RTM_NEWLINK, 0);
+	if (!nlh) {
+		ok(1, "request overflow # SKIP no rtnetlink socket");
+		return;
+	}
+	len = nlh->nlmsg_len;
+	nl_put_strz(nlh, IFLA_IFNAME, big);
+	ok(nlh->nlmsg_len == len, "request: a 9000-byte string is not put");
+	ret = with_stderr(rtnl_talk, nlh, err, sizeof(err));
+	ok(ret == 1 && !strcmp(err, "Error: the request is too large (an argument too long?)\n"),
+	   "request: an overflowed request is refused, not sent");
+	if (ret != 1)
+		printf("#   ret %d stderr '%s'\n", ret, err);
+
+	nlh = rtnl_msg(RTM_NEWLINK, 0);
+	nest = nl_nest_start(nlh, IFLA_LINKINFO);
+	for (i = 0; i < 3000; i++)
+		nl_put_u32(nlh, IFLA_MTU, (uint32_t)i);
+	nl_nest_end(nlh, nest);
+	ok(nlh->nlmsg_len <= 8192, "request: puts stop at the buffer's end (%u bytes)",
+	   nlh->nlmsg_len);
+	ret = with_stderr(rtnl_talk, nlh, err, sizeof(err));
+	ok(ret == 1 && strstr(err, "too large"), "request: a full buffer is refused");
+
+	nlh = rtnl_msg(RTM_NEWLINK, 0);
+	len = nlh->nlmsg_len;
+	/* exactly to the end: 8 KiB less the headers less the attribute's */
+	nl_put(nlh, IFLA_IFALIAS, 8192 - len - 4, big);
+	nest = nl_nest_start(nlh, IFLA_LINKINFO);
+	nl_nest_end(nlh, nest);
+	ok(!nest && nlh->nlmsg_len == 8192,
+	   "request: a nest that does not fit is NULL, and ended safely");
+	nlh = rtnl_msg(RTM_NEWLINK, 0);
+	ok(nlh->nlmsg_len == len, "request: the next request starts afresh");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -419,6 +497,7 @@ int main(void)
 	test_batch_split();
 	test_batch_run();
 	test_json();
+	test_request_overflow();
 	printf("1..%d\n", n_pass + n_fail);
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
