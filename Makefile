@@ -58,7 +58,7 @@ DEB_PKGS := make gcc libc6-dev pkg-config libmnl-dev libnl-3-dev \
 	linux-source-6.12 qemu-system-x86 busybox-static bash coreutils \
 	util-linux procps findutils grep sed iproute2 tcpdump tshark \
 	jq strace ethtool socat python3 python3-yaml python3-jsonschema \
-	libcurl4-openssl-dev libjson-c-dev etcd-server curl bird2
+	libcurl4-openssl-dev libjson-c-dev etcd-server curl bird2 etcd-client
 # What building the debug kernel takes (make check-debug).
 DEB_PKGS_DEBUG := build-essential flex bison bc libelf-dev libssl-dev
 
@@ -113,9 +113,13 @@ modules: deps $(srctree)/kmod/Kbuild
 sparse: deps $(srctree)/kmod/Kbuild
 	$(call kbuild_each,C=2 modules,)
 
-tools: deps tools/clinkctl/Makefile tools/clinkd/Makefile
-	@$(MAKE) --no-print-directory -C tools/clinkctl
-	@$(MAKE) --no-print-directory -C tools/clinkd
+# tools/lib: libclink.a, the netlink and JSON code the tools share.
+TOOLS := tools/lib tools/clinkctl tools/clinkd
+
+tools: deps $(addsuffix /Makefile,$(TOOLS))
+	@for d in $(TOOLS); do \
+		$(MAKE) --no-print-directory -C $$d || exit 1; \
+	done
 
 selftests: deps $(BUILD)/include/kselftest_harness.h
 	@$(MAKE) --no-print-directory -C selftests BUILD=$(BUILD)
@@ -189,10 +193,9 @@ install: tools
 	@$(MAKE) --no-print-directory -C tools/clinkd install \
 		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
-clean: tools/clinkctl/Makefile
+clean: $(addsuffix /Makefile,$(TOOLS))
 	rm -rf $(BUILD)
-	$(MAKE) -C tools/clinkctl clean
-	$(MAKE) -C tools/clinkd clean
+	for d in $(TOOLS); do $(MAKE) -C $$d clean; done
 
 .PHONY: all deps deps-debug modules sparse tools selftests check \
 	check-debug demo bench vm style install clean

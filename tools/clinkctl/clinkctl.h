@@ -8,9 +8,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../lib/attrs.h"
+#include "../lib/nl.h"
+#include "../lib/utils.h"
 #include "json.h"
-#include "netlink.h"
-#include "utils.h"
 
 /* Exit codes: see EXIT STATUS in clinkctl.8. */
 #define EXIT_RUNTIME	1	/* the kernel refused, or a system call failed */
@@ -120,12 +121,5 @@ void print_prefix_list(const char *key, const char *keyword,
 		       const struct nlattr *nest);
 void print_prefix(const char *key, const char *fmt, const struct nlattr *nest);
 void print_addr(const char *key, const char *fmt, const struct nlattr *a);
-
-const char *nexthop_name(unsigned int nh);
-const char *route_type_name(unsigned int type);
-const char *acl_dir_name(unsigned int dir);
-const char *acl_action_name(unsigned int action);
-const char *event_reason_name(unsigned int reason);
-const char *drop_reason_name(unsigned int reason);
 
 #endif /* _CLINKCTL_H */

@@ -1,95 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Output helpers and the names of the uapi enums, shared by every object. */
+/* Output helpers shared by every object. */
 
 #include <stdio.h>
 
 #include "clinkctl.h"
-
-#define NAME(table, i) \
-	((i) < sizeof(table) / sizeof((table)[0]) && (table)[i] ? (table)[i] : "unknown")
-
-static const char *const nexthops[] = {
-	[CLINK_NEXTHOP_NONE] = "none",
-	[CLINK_NEXTHOP_VPN] = "vpn",
-	[CLINK_NEXTHOP_NAT] = "nat",
-	[CLINK_NEXTHOP_PEERING] = "peering",
-	[CLINK_NEXTHOP_DC] = "dc",
-	[CLINK_NEXTHOP_INSTANCE] = "instance",
-};
-
-static const char *const route_types[] = {
-	[CLINK_ROUTE_LOCAL] = "local",
-	[CLINK_ROUTE_CLASSICLINK] = "classiclink",
-	[CLINK_ROUTE_CUSTOM] = "custom",
-};
-
-static const char *const acl_dirs[] = {
-	[CLINK_ACL_TO_VPC] = "to-vpc",
-	[CLINK_ACL_TO_CLASSIC] = "to-classic",
-};
-
-static const char *const acl_actions[] = {
-	[CLINK_ACL_ALLOW] = "allow",
-	[CLINK_ACL_DENY] = "deny",
-};
-
-static const char *const event_reasons[] = {
-	[CLINK_EVENT_ADDED] = "added",
-	[CLINK_EVENT_REMOVED] = "removed",
-	[CLINK_EVENT_CHANGED] = "changed",
-	[CLINK_EVENT_IP_CHANGED] = "ip-changed",
-	[CLINK_EVENT_INSTANCE_DELETED] = "instance-deleted",
-	[CLINK_EVENT_FLUSHED] = "flushed",
-	[CLINK_EVENT_DEV_DELETED] = "dev-deleted",
-};
-
-static const char *const drop_reasons[] = {
-	[CLINK_DROP_UNSPEC] = "unspec",
-	[CLINK_DROP_NO_LINK] = "no-link",
-	[CLINK_DROP_SECONDARY_CIDR] = "secondary-cidr",
-	[CLINK_DROP_NO_TRANSIT] = "no-transit",
-	[CLINK_DROP_ACL_DENY] = "acl-deny",
-	[CLINK_DROP_NO_ENDPOINT] = "no-endpoint",
-	[CLINK_DROP_UNKNOWN_VNI] = "unknown-vni",
-	[CLINK_DROP_NOT_LINKED] = "not-linked",
-	[CLINK_DROP_SPOOFED_SOURCE] = "spoofed-source",
-	[CLINK_DROP_MALFORMED] = "malformed",
-	[CLINK_DROP_NOT_IPV4] = "not-ipv4",
-	[CLINK_DROP_MTU] = "mtu",
-	[CLINK_DROP_NO_ROUTE] = "no-route",
-	[CLINK_DROP_TTL] = "ttl",
-	[CLINK_DROP_NOMEM] = "nomem",
-};
-
-const char *nexthop_name(unsigned int nh)
-{
-	return NAME(nexthops, nh);
-}
-
-const char *route_type_name(unsigned int type)
-{
-	return NAME(route_types, type);
-}
-
-const char *acl_dir_name(unsigned int dir)
-{
-	return NAME(acl_dirs, dir);
-}
-
-const char *acl_action_name(unsigned int action)
-{
-	return NAME(acl_actions, action);
-}
-
-const char *event_reason_name(unsigned int reason)
-{
-	return NAME(event_reasons, reason);
-}
-
-const char *drop_reason_name(unsigned int reason)
-{
-	return NAME(drop_reasons, reason);
-}
 
 static uint64_t stat64(const struct nlattr *tb[], int type)
 {

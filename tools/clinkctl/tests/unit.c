@@ -15,10 +15,11 @@
 
 #include <linux/rtnetlink.h>
 
+#include "../../lib/nl.h"
+#include "../../lib/record.h"
+#include "../../lib/utils.h"
 #include "batch.h"
 #include "json.h"
-#include "netlink.h"
-#include "utils.h"
 
 static int n_pass, n_fail;
 
@@ -225,40 +226,58 @@ static void test_batch_split(void)
 	check_batch("", "", "empty file");
 }
 
+/* stderr into a file while a test runs, then into @err. */
+static int saved_stderr = -1, capture_fd = -1;
+
+static void capture_stderr(void)
+{
+	char path[] = "/tmp/clinkctl-unit-err-XXXXXX";
+
+	capture_fd = mkstemp(path);
+	if (capture_fd < 0)
+		return;
+	unlink(path);
+	fflush(stderr);
+	saved_stderr = dup(2);
+	dup2(capture_fd, 2);
+}
+
+static void captured(char *err, size_t size)
+{
+	ssize_t n = -1;
+
+	err[0] = '\0';
+	if (capture_fd < 0)
+		return;
+	fflush(stderr);
+	dup2(saved_stderr, 2);
+	close(saved_stderr);
+	n = pread(capture_fd, err, size - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(capture_fd);
+	capture_fd = -1;
+}
+
 static int run_batch_text(const char *text, bool force, char *err, size_t size)
 {
 	char path[] = "/tmp/clinkctl-unit-XXXXXX";
-	char errpath[] = "/tmp/clinkctl-unit-err-XXXXXX";
-	int fd = mkstemp(path), efd = mkstemp(errpath), saved, ret;
-	ssize_t n;
+	int fd = mkstemp(path), ret;
+	char *p;
 
-	if (fd < 0 || efd < 0)
+	if (fd < 0)
 		return -100;
 	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		return -100;
 	close(fd);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(efd, 2);
+	capture_stderr();
 	ret = run_batch(path, force, dispatch);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	n = pread(efd, err, size - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(efd);
+	captured(err, size);
 	/* the path varies: keep what follows it */
-	{
-		char *p = strstr(err, path);
-
-		while (p) {
-			memmove(p + 4, p + strlen(path), strlen(p + strlen(path)) + 1);
-			memcpy(p, "FILE", 4);
-			p = strstr(err, path);
-		}
+	for (p = strstr(err, path); p; p = strstr(err, path)) {
+		memmove(p + 4, p + strlen(path), strlen(p + strlen(path)) + 1);
+		memcpy(p, "FILE", 4);
 	}
 	unlink(path);
-	unlink(errpath);
 	return ret;
 }
 
@@ -412,30 +431,6 @@ static void test_json(void)
 	free(buf);
 }
 
-/* Runs @fn with stderr captured into @err. */
-static int with_stderr(int (*fn)(struct nlmsghdr *), struct nlmsghdr *nlh,
-		       char *err, size_t size)
-{
-	char path[] = "/tmp/clinkctl-unit-err-XXXXXX";
-	int fd = mkstemp(path), saved, ret;
-	ssize_t n;
-
-	if (fd < 0)
-		return -100;
-	unlink(path);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fd, 2);
-	ret = fn(nlh);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	n = pread(fd, err, size - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
-	return ret;
-}
-
 /*
  * The request buffer is 8 KiB: puts that do not fit leave it intact
  * (AddressSanitizer would see an overflow) and the request is refused
@@ -459,7 +454,9 @@ static void test_request_overflow(void)
 	len = nlh->nlmsg_len;
 	nl_put_strz(nlh, IFLA_IFNAME, big);
 	ok(nlh->nlmsg_len == len, "request: a 9000-byte string is not put");
-	ret = with_stderr(rtnl_talk, nlh, err, sizeof(err));
+	capture_stderr();
+	ret = rtnl_talk(nlh);
+	captured(err, sizeof(err));
 	ok(ret == 1 && !strcmp(err, "Error: the request is too large (an argument too long?)\n"),
 	   "request: an overflowed request is refused, not sent");
 	if (ret != 1)
@@ -472,7 +469,9 @@ static void test_request_overflow(void)
 	nl_nest_end(nlh, nest);
 	ok(nlh->nlmsg_len <= 8192, "request: puts stop at the buffer's end (%u bytes)",
 	   nlh->nlmsg_len);
-	ret = with_stderr(rtnl_talk, nlh, err, sizeof(err));
+	capture_stderr();
+	ret = rtnl_talk(nlh);
+	captured(err, sizeof(err));
 	ok(ret == 1 && strstr(err, "too large"), "request: a full buffer is refused");
 
 	nlh = rtnl_msg(RTM_NEWLINK, 0);
@@ -487,6 +486,104 @@ static void test_request_overflow(void)
 	ok(nlh->nlmsg_len == len, "request: the next request starts afresh");
 }
 
+/* Requests are built, never sent (nl_divert): no kernel needed. */
+static int no_kernel(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
+{
+	(void)nlh;
+	(void)cb;
+	(void)data;
+	return 1;
+}
+
+/* JSON -> request -> JSON gives the record back, field for field. */
+static void check_round_trip(enum rec_kind kind, const char *json,
+			     const char *key)
+{
+	const struct rec_schema *s = rec_schema(kind);
+	struct json_object *in = json_tokener_parse(json), *out;
+	struct nlmsghdr *nlh = genl_msg(s->new_cmd, 0, NULL);
+	char err[256] = "", k[256] = "";
+	int ret = rec_to_attrs(s, in, nlh, err, sizeof(err));
+
+	out = rec_from_attrs(s, nlh);
+	ok(ret == 0 && json_object_equal(in, out), "record: %s round trip", s->name);
+	if (ret || !json_object_equal(in, out))
+		printf("#   err '%s' got %s\n", err, json_object_to_json_string(out));
+	ok(rec_key(s, in, k, sizeof(k)) == 0 && !strcmp(k, key) &&
+	   rec_schema_of_key(k) == s, "record: %s key %s", s->name, key);
+	if (strcmp(k, key))
+		printf("#   got key '%s'\n", k);
+	json_object_put(in);
+	json_object_put(out);
+}
+
+static void check_bad_record(enum rec_kind kind, const char *json,
+			     const char *want)
+{
+	struct json_object *in = json_tokener_parse(json);
+	char err[256] = "";
+	int ret = rec_to_attrs(rec_schema(kind), in,
+			       genl_msg(rec_schema(kind)->new_cmd, 0, NULL),
+			       err, sizeof(err));
+
+	ok(ret < 0 && !strcmp(err, want), "record refused: %s", want);
+	if (strcmp(err, want))
+		printf("#   got '%s'\n", err);
+	json_object_put(in);
+}
+
+static void test_records(void)
+{
+	char buf[KEY_ID_MAX];
+
+	nl_divert = no_kernel;
+	check_round_trip(REC_VPC, "{\"vpc-id\":\"vpc-a\",\"vpc-vni\":100,"
+			 "\"vpc-cidr\":\"172.16.0.0/16\",\"vpc-secondary\":[\"172.17.0.0/16\"],"
+			 "\"vpc-region\":\"r1\",\"vpc-account\":\"\",\"vpc-classiclink\":1}",
+			 "vpc/vpc-a");
+	check_round_trip(REC_ENDPOINT, "{\"vpc-id\":\"vpc-a\",\"ep-addr\":\"172.16.0.10\","
+			 "\"ep-vtep\":\"192.168.100.2\",\"ep-mac\":\"02:00:00:00:00:10\"}",
+			 "endpoint/vpc-a/172.16.0.10");
+	check_round_trip(REC_ROUTE, "{\"vpc-id\":\"v/1%\",\"route-dst\":\"10.9.0.0/16\","
+			 "\"route-nexthop\":\"vpn\"}", "route/v%2F1%25/10.9.0.0_16");
+	check_round_trip(REC_ACL, "{\"vpc-id\":\"vpc-a\",\"acl-prio\":10,\"acl-dir\":\"to-vpc\","
+			 "\"acl-action\":\"allow\",\"acl-proto\":6,\"acl-src\":\"0.0.0.0/0\","
+			 "\"acl-dport-min\":80,\"acl-dport-max\":80}", "acl/vpc-a/0000000010");
+	check_round_trip(REC_INSTANCE, "{\"inst-id\":\"i-1\",\"inst-addr\":\"10.1.0.5\","
+			 "\"inst-region\":\"r1\",\"inst-account\":\"\"}", "instance/i-1");
+	check_round_trip(REC_LINK, "{\"inst-id\":\"i-1\",\"vpc-id\":\"vpc-a\"}", "link/i-1");
+	check_round_trip(REC_DEV, "{\"dev-region\":\"r1\",\"dev-local\":\"192.0.2.1\","
+			 "\"dev-max-links-per-vpc\":100,\"dev-classic-space\":[\"10.0.0.0/8\"],"
+			 "\"dev-vpc-eligible\":[]}", "dev");
+
+	check_bad_record(REC_VPC, "{\"vpc-id\":\"a\",\"vpc-colour\":1}",
+			 "unknown field \"vpc-colour\" in a vpc record");
+	check_bad_record(REC_LINK, "{\"inst-id\":\"i-1\",\"vpc-vni\":1}",
+			 "unknown field \"vpc-vni\" in a link record");
+	check_bad_record(REC_VPC, "{\"vpc-id\":\"a\",\"vpc-vni\":\"100\"}",
+			 "field \"vpc-vni\": an integer 0..4294967295 expected, not \"100\"");
+	check_bad_record(REC_VPC, "{\"vpc-id\":\"a\",\"vpc-classiclink\":256}",
+			 "field \"vpc-classiclink\": an integer 0..255 expected, not 256");
+	check_bad_record(REC_VPC, "{\"vpc-id\":\"a\",\"vpc-vni\":-1}",
+			 "field \"vpc-vni\": an integer 0..4294967295 expected, not -1");
+	check_bad_record(REC_ROUTE, "{\"vpc-id\":\"a\",\"route-nexthop\":\"moon\"}",
+			 "field \"route-nexthop\": one of the spec's names expected, not \"moon\"");
+	check_bad_record(REC_ENDPOINT, "{\"vpc-id\":\"a\",\"ep-mac\":\"02:00\"}",
+			 "field \"ep-mac\": a MAC address aa:bb:cc:dd:ee:ff expected, not \"02:00\"");
+	check_bad_record(REC_INSTANCE, "{\"inst-addr\":\"10.1.0.5\"}",
+			 "field \"inst-id\" missing in a instance record");
+	check_bad_record(REC_VPC, "[1]", "a vpc record must be a JSON object");
+
+	ok(key_escape("a b\x01\xff", buf, sizeof(buf)) == 0 &&
+	   !strcmp(buf, "a%20b%01%FF"), "key: blanks and bytes outside ASCII escaped");
+	ok(key_escape("abc", buf, 4) == 0 && key_escape("abc", buf, 3) < 0 &&
+	   key_escape("%", buf, 3) < 0, "key: escapes that do not fit fail");
+	ok(!rec_schema_of_key("vpc") && !rec_schema_of_key("dev/x") &&
+	   !rec_schema_of_key("frob/x") && rec_schema_of_key("dev") == rec_schema(REC_DEV),
+	   "key: schema of a key");
+	nl_divert = NULL;
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -498,6 +595,7 @@ int main(void)
 	test_batch_run();
 	test_json();
 	test_request_overflow();
+	test_records();
 	printf("1..%d\n", n_pass + n_fail);
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef _CLINKCTL_UTILS_H
-#define _CLINKCTL_UTILS_H
+#ifndef _CLINK_UTILS_H
+#define _CLINK_UTILS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,4 +45,4 @@ const char *format_prefix(char *buf, const struct prefix *p);
 const char *format_mac(char *buf, const uint8_t mac[6]);
 const char *format_proto(char *buf, uint8_t proto);
 
-#endif /* _CLINKCTL_UTILS_H */
+#endif /* _CLINK_UTILS_H */

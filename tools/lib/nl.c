@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The netlink transport: owns the generic netlink socket (the "clink"
- * family, resolved once per process however many commands a batch runs)
- * and the rtnetlink socket (dev add/set/del), sends one request at a time
- * and reads until its ack or the end of its dump, streaming every reply
- * to a callback, and turns extended acks into "Error: <message>".
+ * The netlink transport of clinkctl and clinkd: owns the generic netlink
+ * socket (the "clink" family, resolved once per process however many
+ * requests follow) and the rtnetlink socket (device add/set/del), sends
+ * one request at a time and reads until its ack or the end of its dump,
+ * streaming every reply to a callback, and turns extended acks into
+ * "Error: <message>".
  */
 
 #define _GNU_SOURCE
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,7 +23,8 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include "netlink.h"
+#include "attrs.h"
+#include "nl.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -44,6 +47,40 @@ static char rx_buf[65536];
 
 unsigned int nl_dumps_interrupted;
 bool nl_warn_interrupted = true;
+bool nl_quiet;
+struct nl_error nl_error;
+int (*nl_divert)(struct nlmsghdr *nlh, nl_cb_t cb, void *data);
+
+/* Every failure is recorded in nl_error, and printed unless nl_quiet. */
+__attribute__((format(printf, 2, 3)))
+static void fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(nl_error.msg, sizeof(nl_error.msg), fmt, ap);
+	va_end(ap);
+	nl_error.err = err;
+	if (nl_quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "Error: %s\n", nl_error.msg);
+}
+
+__attribute__((format(printf, 1, 2)))
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nl_quiet)
+		return;
+	fflush(stdout);
+	fputs("Warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 int netns_switch(const char *name)
 {
@@ -56,13 +93,13 @@ int netns_switch(const char *name)
 		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "Error: cannot open network namespace \"%s\": %s\n",
-			name, strerror(errno));
+		fail(errno, "cannot open network namespace \"%s\": %s",
+		     name, strerror(errno));
 		return -1;
 	}
 	if (setns(fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "Error: failed to enter network namespace \"%s\": %s\n",
-			name, strerror(errno));
+		fail(errno, "failed to enter network namespace \"%s\": %s",
+		     name, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -76,13 +113,11 @@ static struct mnl_socket *open_socket(int bus)
 	int one = 1;
 
 	if (!sock) {
-		fprintf(stderr, "Error: cannot open netlink socket: %s\n",
-			strerror(errno));
+		fail(errno, "cannot open netlink socket: %s", strerror(errno));
 		return NULL;
 	}
 	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		fprintf(stderr, "Error: cannot bind netlink socket: %s\n",
-			strerror(errno));
+		fail(errno, "cannot bind netlink socket: %s", strerror(errno));
 		mnl_socket_close(sock);
 		return NULL;
 	}
@@ -119,13 +154,10 @@ static const char *extack_msg(const struct nlmsghdr *nlh, size_t offset)
 	       mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]) : NULL;
 }
 
+/* The kernel's message when it gave one, else the errno's. */
 static void report(const char *msg, int err)
 {
-	fflush(stdout);
-	if (msg && *msg)
-		fprintf(stderr, "Error: %s\n", msg);
-	else
-		fprintf(stderr, "Error: %s\n", strerror(err));
+	fail(err, "%s", msg && *msg ? msg : strerror(err));
 }
 
 /* One exchange: what talk() knows between two datagrams. */
@@ -154,7 +186,7 @@ static int handle_error(const struct nlmsghdr *h, struct exchange *x)
 	size_t off;
 
 	if (mnl_nlmsg_get_payload_len(h) < sizeof(*e)) {
-		report("truncated netlink error", 0);
+		report("truncated netlink error", EIO);
 		return -EIO;
 	}
 	e = mnl_nlmsg_get_payload(h);
@@ -168,10 +200,8 @@ static int handle_error(const struct nlmsghdr *h, struct exchange *x)
 			report(msg, -e->error);
 		return e->error;
 	}
-	if (msg && *msg) {
-		fflush(stdout);
-		fprintf(stderr, "Warning: %s\n", msg);
-	}
+	if (msg && *msg)
+		warn("%s", msg);
 	return exchange_status(x);
 }
 
@@ -191,10 +221,8 @@ static int handle_done(const struct nlmsghdr *h, struct exchange *x)
 	if (!x->intr)
 		return exchange_status(x);
 	nl_dumps_interrupted++;
-	if (nl_warn_interrupted) {
-		fflush(stdout);
-		fprintf(stderr, "Warning: the dump was interrupted by a concurrent change and may be inconsistent; run it again\n");
-	}
+	if (nl_warn_interrupted)
+		warn("the dump was interrupted by a concurrent change and may be inconsistent; run it again");
 	return exchange_status(x);
 }
 
@@ -255,8 +283,10 @@ static int talk(struct mnl_socket *sock, struct nlmsghdr *nlh, nl_cb_t cb,
 	};
 	int ret;
 
+	memset(&nl_error, 0, sizeof(nl_error));
 	if (nlh == (struct nlmsghdr *)req_buf && req_overflow) {
-		report("the request is too large (an argument too long?)", 0);
+		report("the request is too large (an argument too long?)",
+		       EMSGSIZE);
 		return -EMSGSIZE;
 	}
 	nlh->nlmsg_seq = ++seq;
@@ -331,7 +361,8 @@ static int genl_resolve(void)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = CTRL_CMD_GETFAMILY;
 	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, CLINK_GENL_NAME);
+	mnl_attr_put_strz_check(nlh, sizeof(buf), CTRL_ATTR_FAMILY_NAME,
+				CLINK_GENL_NAME);
 	err = talk(genl_sock, nlh, family_cb, NULL, true);
 	if (err == -EIO)
 		return -1;
@@ -339,9 +370,8 @@ static int genl_resolve(void)
 		return 0;
 	family_missing = true;
 missing:
-	fflush(stdout);
-	fprintf(stderr, "Error: generic netlink family \"%s\" not found (is the clink module loaded?)\n",
-		CLINK_GENL_NAME);
+	fail(ENOENT, "generic netlink family \"%s\" not found (is the clink module loaded?)",
+	     CLINK_GENL_NAME);
 	return -1;
 }
 
@@ -350,11 +380,11 @@ struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname)
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 
-	if (genl_resolve())
+	if (!nl_divert && genl_resolve())
 		return NULL;
 	nlh = mnl_nlmsg_put_header(req_buf);
 	req_overflow = false;
-	nlh->nlmsg_type = family_id;
+	nlh->nlmsg_type = nl_divert ? NL_GENL_DIVERTED : family_id;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
@@ -369,7 +399,7 @@ struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags)
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
-	if (!rtnl_sock) {
+	if (!rtnl_sock && !nl_divert) {
 		rtnl_sock = open_socket(NETLINK_ROUTE);
 		if (!rtnl_sock)
 			return NULL;
@@ -388,15 +418,31 @@ static bool is_dump(const struct nlmsghdr *nlh)
 	return (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 }
 
+/* A request that overflowed is refused here, whoever it was meant for. */
+static int divert(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
+{
+	memset(&nl_error, 0, sizeof(nl_error));
+	if (req_overflow) {
+		report("the request is too large (an argument too long?)",
+		       EMSGSIZE);
+		return 1;
+	}
+	return nl_divert(nlh, cb, data);
+}
+
 int genl_talk(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 {
 	if (!is_dump(nlh))
 		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (nl_divert)
+		return divert(nlh, cb, data);
 	return talk(genl_sock, nlh, cb, data, false) ? 1 : 0;
 }
 
 int rtnl_talk(struct nlmsghdr *nlh)
 {
+	if (nl_divert)
+		return divert(nlh, NULL, NULL);
 	return talk(rtnl_sock, nlh, NULL, NULL, false) ? 1 : 0;
 }
 
@@ -407,8 +453,8 @@ int genl_monitor(nl_cb_t cb, void *data)
 	if (genl_resolve())
 		return 1;
 	if (!events_group) {
-		fprintf(stderr, "Error: the clink family has no \"%s\" group\n",
-			CLINK_MCGRP_EVENTS);
+		fail(ENOENT, "the clink family has no \"%s\" group",
+		     CLINK_MCGRP_EVENTS);
 		return 1;
 	}
 	grp = (int)events_group;
@@ -431,8 +477,7 @@ int genl_monitor(nl_cb_t cb, void *data)
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOBUFS) {
-				fflush(stdout);
-				fprintf(stderr, "Warning: events were lost (receive buffer overrun)\n");
+				warn("events were lost (receive buffer overrun)");
 				continue;
 			}
 			report(NULL, errno);
@@ -447,89 +492,33 @@ int genl_monitor(nl_cb_t cb, void *data)
 	}
 }
 
-/* What each attribute must look like; anything else is ignored. */
-enum { T_NONE, T_U8, T_U16, T_U32, T_U64, T_STR, T_ADDR, T_MAC, T_NEST };
-
-static const uint8_t attr_kind[CLINK_A_MAX + 1] = {
-	[CLINK_A_IFINDEX] = T_U32,
-	[CLINK_A_IFNAME] = T_STR,
-	[CLINK_A_DEV_VERSION] = T_STR,
-	[CLINK_A_DEV_LOCAL] = T_ADDR,
-	[CLINK_A_DEV_PORT] = T_U16,
-	[CLINK_A_DEV_REGION] = T_STR,
-	[CLINK_A_DEV_MAC] = T_MAC,
-	[CLINK_A_DEV_MAX_LINKS_PER_VPC] = T_U32,
-	[CLINK_A_DEV_MAX_VPCS] = T_U32,
-	[CLINK_A_DEV_MAX_INSTANCES] = T_U32,
-	[CLINK_A_DEV_MAX_LINKS] = T_U32,
-	[CLINK_A_DEV_MAX_ENDPOINTS] = T_U32,
-	[CLINK_A_DEV_CLASSIC_SPACE] = T_NEST,
-	[CLINK_A_DEV_VPC_ELIGIBLE] = T_NEST,
-	[CLINK_A_DEV_N_VPCS] = T_U32,
-	[CLINK_A_DEV_N_INSTANCES] = T_U32,
-	[CLINK_A_DEV_N_LINKS] = T_U32,
-	[CLINK_A_DEV_N_ENDPOINTS] = T_U32,
-	[CLINK_A_DEV_GENERATION] = T_U32,
-	[CLINK_A_VPC_ID] = T_STR,
-	[CLINK_A_VPC_VNI] = T_U32,
-	[CLINK_A_VPC_CIDR] = T_NEST,
-	[CLINK_A_VPC_SECONDARY] = T_NEST,
-	[CLINK_A_VPC_REGION] = T_STR,
-	[CLINK_A_VPC_ACCOUNT] = T_STR,
-	[CLINK_A_VPC_CLASSICLINK] = T_U8,
-	[CLINK_A_VPC_N_LINKS] = T_U32,
-	[CLINK_A_VPC_N_ENDPOINTS] = T_U32,
-	[CLINK_A_VPC_N_ROUTES] = T_U32,
-	[CLINK_A_VPC_N_ACLS] = T_U32,
-	[CLINK_A_EP_ADDR] = T_ADDR,
-	[CLINK_A_EP_VTEP] = T_ADDR,
-	[CLINK_A_EP_MAC] = T_MAC,
-	[CLINK_A_ROUTE_DST] = T_NEST,
-	[CLINK_A_ROUTE_TYPE] = T_U8,
-	[CLINK_A_ROUTE_NEXTHOP] = T_U8,
-	[CLINK_A_INST_ID] = T_STR,
-	[CLINK_A_INST_ADDR] = T_ADDR,
-	[CLINK_A_INST_REGION] = T_STR,
-	[CLINK_A_INST_ACCOUNT] = T_STR,
-	[CLINK_A_ACL_PRIO] = T_U32,
-	[CLINK_A_ACL_DIR] = T_U8,
-	[CLINK_A_ACL_ACTION] = T_U8,
-	[CLINK_A_ACL_PROTO] = T_U8,
-	[CLINK_A_ACL_SRC] = T_NEST,
-	[CLINK_A_ACL_DST] = T_NEST,
-	[CLINK_A_ACL_SPORT_MIN] = T_U16,
-	[CLINK_A_ACL_SPORT_MAX] = T_U16,
-	[CLINK_A_ACL_DPORT_MIN] = T_U16,
-	[CLINK_A_ACL_DPORT_MAX] = T_U16,
-	[CLINK_A_ACL_HITS] = T_U64,
-	[CLINK_A_STATS] = T_NEST,
-	[CLINK_A_DROPS] = T_NEST,
-	[CLINK_A_EVENT_REASON] = T_U8,
-	[CLINK_A_PREFIX_ENTRY] = T_NEST,
-};
-
-static bool attr_ok(const struct nlattr *a, int kind)
+/* Replies are held to the shapes of attrs.c; anything else is ignored. */
+static bool attr_ok(const struct nlattr *a, enum attr_kind kind)
 {
 	switch (kind) {
-	case T_U8:
+	case ATTR_U8:
+	case ATTR_ENUM:
 		return mnl_attr_validate(a, MNL_TYPE_U8) == 0;
-	case T_U16:
+	case ATTR_U16:
 		return mnl_attr_validate(a, MNL_TYPE_U16) == 0;
-	case T_U32:
+	case ATTR_U32:
 		return mnl_attr_validate(a, MNL_TYPE_U32) == 0;
-	case T_U64:
+	case ATTR_U64:
 		return mnl_attr_validate(a, MNL_TYPE_U64) == 0;
-	case T_STR:
+	case ATTR_STRING:
 		return mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0;
-	case T_ADDR:
+	case ATTR_ADDR:
 		return mnl_attr_get_payload_len(a) == 4;
-	case T_MAC:
+	case ATTR_MAC:
 		return mnl_attr_get_payload_len(a) == 6;
-	case T_NEST:
+	case ATTR_PREFIX:
+	case ATTR_PREFIX_LIST:
+	case ATTR_NEST:
 		return mnl_attr_validate(a, MNL_TYPE_NESTED) == 0;
-	default:
-		return false;
+	case ATTR_NONE:
+		break;
 	}
+	return false;
 }
 
 static int clink_attr_cb(const struct nlattr *attr, void *data)
@@ -537,7 +526,7 @@ static int clink_attr_cb(const struct nlattr *attr, void *data)
 	const struct nlattr **tb = data;
 	uint16_t type = mnl_attr_get_type(attr);
 
-	if (type <= CLINK_A_MAX && attr_ok(attr, attr_kind[type]))
+	if (type <= CLINK_A_MAX && attr_ok(attr, attr_desc(type)->kind))
 		tb[type] = attr;
 	return MNL_CB_OK;
 }
