@@ -23,12 +23,15 @@ const char *cur_dev;
 static const char main_usage[] =
 "Usage: clinkctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 "       clinkctl [ -force ] -batch FILENAME\n"
+"       clinkctl -E URL -C CLUSTER [ OPTIONS ] OBJECT { COMMAND | help }\n"
 "where  OBJECT := { dev | vpc | endpoint | route | instance | link | acl |\n"
-"                   monitor | save }\n"
+"                   monitor | save | gateway }\n"
 "       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
-"                    -b[atch] FILE | -force | -V[ersion] | -h[elp] }\n"
+"                    -b[atch] FILE | -force | -V[ersion] | -h[elp] |\n"
+"                    -E URL[,URL...] -C CLUSTER }\n"
 "Every command takes \"dev NAME\" to pick the clink device; without it the\n"
-"kernel uses the namespace's only one. \"clinkctl OBJECT help\" says more.\n";
+"kernel uses the namespace's only one. With -E the commands write to (and\n"
+"show from) the cluster's etcd instead. \"clinkctl OBJECT help\" says more.\n";
 
 static int do_help(int argc, char **argv)
 {
@@ -48,20 +51,26 @@ static const struct cmd objects[] = {
 	{ "acl", do_acl },
 	{ "monitor", do_monitor },
 	{ "save", do_save },
+	{ "gateway", do_gateway },
 	{ "help", do_help },
 	{ NULL, NULL }
 };
+
+void verror(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("Error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
 
 int usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("Error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (usage)
 		fputs(usage, stderr);
 	return EXIT_USAGE;
@@ -108,15 +117,24 @@ static int dispatch(int argc, char **argv)
 	const struct cmd *c;
 
 	cur_dev = NULL;
-	for (c = objects; c->name; c++)
-		if (matches(argv[0], c->name))
-			return c->fn(argc - 1, argv + 1);
+	for (c = objects; c->name; c++) {
+		if (!matches(argv[0], c->name))
+			continue;
+		/* events and a device's whole state come from a kernel */
+		if ((c->fn == do_monitor || c->fn == do_save) && cluster_mode() &&
+		    !(argc > 1 && !strcmp(argv[1], "help"))) {
+			fflush(stdout);
+			fprintf(stderr, "Error: %s is not supported with -E\n", c->name);
+			return EXIT_RUNTIME;
+		}
+		return c->fn(argc - 1, argv + 1);
+	}
 	return usage_error(main_usage, "unknown object \"%s\"", argv[0]);
 }
 
 int main(int argc, char **argv)
 {
-	const char *batch = NULL, *netns = NULL;
+	const char *batch = NULL, *netns = NULL, *etcd = NULL, *cluster = NULL;
 	int ret;
 
 	while (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
@@ -130,14 +148,20 @@ int main(int argc, char **argv)
 			opts.pretty = true;
 		} else if (matches(opt, "statistics") || matches(opt, "stats")) {
 			opts.stats++;
-		} else if (matches(opt, "netns") || matches(opt, "batch")) {
+		} else if (matches(opt, "netns") || matches(opt, "batch") ||
+			   !strcmp(opt, "E") || matches(opt, "etcd") ||
+			   !strcmp(opt, "C") || matches(opt, "cluster")) {
 			if (argc < 3)
 				return usage_error(main_usage, "option \"%s\" needs an argument",
 						   argv[1]);
 			if (opt[0] == 'n')
 				netns = argv[2];
-			else
+			else if (opt[0] == 'b')
 				batch = argv[2];
+			else if (opt[0] == 'E' || opt[0] == 'e')
+				etcd = argv[2];
+			else
+				cluster = argv[2];
 			argc--;
 			argv++;
 		} else if (matches(opt, "force")) {
@@ -156,7 +180,11 @@ int main(int argc, char **argv)
 	}
 
 	json_setup(stdout, opts.json, opts.pretty);
+	if (!etcd != !cluster)
+		return usage_error(main_usage, "-E URL and -C CLUSTER go together");
 	if (netns && netns_switch(netns))
+		return EXIT_RUNTIME;
+	if (etcd && cluster_open(etcd, cluster))
 		return EXIT_RUNTIME;
 
 	if (batch) {

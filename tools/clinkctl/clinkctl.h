@@ -3,6 +3,7 @@
 #define _CLINKCTL_H
 
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,9 @@ struct cmd {
  */
 #define CMD_HELP	(-1)
 int run_cmd(const struct cmd *cmds, const char *usage, int argc, char **argv);
+
+/* "Error: <message>" on stderr, after what stdout holds. */
+void verror(const char *fmt, va_list ap);
 
 /* Prints "Error: ..." and @usage to stderr; returns EXIT_USAGE. */
 __attribute__((format(printf, 2, 3)))
@@ -100,6 +104,16 @@ int do_link(int argc, char **argv);
 int do_acl(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_save(int argc, char **argv);
+int do_gateway(int argc, char **argv);
+
+/*
+ * -E URL -C CLUSTER: every request goes to the cluster's etcd instead of
+ * the kernel (cluster.c). 0, or EXIT_RUNTIME after the error.
+ */
+int cluster_open(const char *urls, const char *cluster);
+bool cluster_mode(void);
+/* NULL without -E */
+struct etcd *cluster_etcd(void);
 
 /*
  * Printers of one object's attributes, shared by show, monitor and save.

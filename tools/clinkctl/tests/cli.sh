@@ -11,27 +11,16 @@
 # Usage: CLINKCTL=path/to/clinkctl tests/cli.sh	(TAP on stdout)
 
 CLINKCTL=${CLINKCTL:-$(dirname "$0")/../clinkctl}
-n=0
-failed=0
 
 if [ -z "$CLINKCTL_CLI_NETNS" ] && unshare -n true 2>/dev/null; then
 	CLINKCTL_CLI_NETNS=1 exec unshare -n "$0" "$@"
 fi
 
+# shellcheck source=tests/tap.sh
+source "$(dirname "$0")/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok()
-{
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=1
-		sed 's/^/#   /' "$tmp/out" "$tmp/err" | cut -c1-200 | head -20
-	fi
-}
 
 # run CMD...: RC, and the output in $tmp/out and $tmp/err
 run()
@@ -147,5 +136,4 @@ run -batch "$tmp/batch"
 [ "$RC" -eq 0 ] && [ "$(grep -c '^Usage:' "$tmp/out")" -eq 2 ]
 ok $? "-batch: help lines print the usage, the batch goes on, exit 0"
 
-echo "1..$n"
-exit $failed
+tap_done

@@ -15,6 +15,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "../../lib/etcd.h"
 #include "../../lib/nl.h"
 #include "../../lib/record.h"
 #include "../../lib/utils.h"
@@ -584,6 +585,33 @@ static void test_records(void)
 	nl_divert = NULL;
 }
 
+static void test_etcd_helpers(void)
+{
+	static const char *const plain[] = { "", "f", "fo", "foo", "/clink/c1/" };
+	char *enc, *dec, *end;
+	size_t i, len;
+	bool good = true;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		enc = b64_encode(plain[i], strlen(plain[i]));
+		dec = enc ? b64_decode(enc, &len) : NULL;
+		good &= dec && len == strlen(plain[i]) && !strcmp(dec, plain[i]);
+		free(enc);
+		free(dec);
+	}
+	enc = b64_encode("/clink/c1/", 10);
+	ok(good && !strcmp(enc, "L2NsaW5rL2MxLw=="), "base64: round trips, padding");
+	free(enc);
+	dec = b64_decode("a*b", &len);
+	ok(!dec, "base64: a character outside the alphabet is refused");
+	end = etcd_prefix_end("/clink/c1/");
+	ok(end && !strcmp(end, "/clink/c10"), "etcd: a prefix's range end");
+	free(end);
+	end = etcd_prefix_end("a\xff");
+	ok(end && !strcmp(end, "b"), "etcd: range end past a 0xff byte");
+	free(end);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -596,6 +624,7 @@ int main(void)
 	test_json();
 	test_request_overflow();
 	test_records();
+	test_etcd_helpers();
 	printf("1..%d\n", n_pass + n_fail);
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
