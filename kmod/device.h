@@ -43,7 +43,10 @@ struct clink_dev {
 	bool dead;			/* set in ndo_uninit, under @lock */
 	u32 generation;			/* bumped by every change, never 0 */
 
-	/* configuration; the datapath reads local/port/mac with READ_ONCE */
+	/*
+	 * configuration; the datapath reads local/port/mac/vtep_check with
+	 * READ_ONCE
+	 */
 	__be32 local;
 	__be16 port;			/* network order */
 	union {				/* written and read as one word */
@@ -55,6 +58,7 @@ struct clink_dev {
 	u32 max_vpcs, max_instances, max_links, max_endpoints;
 	struct clink_prefix_list __rcu *classic_space;
 	struct clink_prefix_list __rcu *vpc_eligible;
+	bool vtep_check;
 
 	u32 n_vpcs, n_instances, n_links, n_endpoints;
 
@@ -111,6 +115,7 @@ enum clink_cfg_item {
 	CLINK_CFG_MAX_ENDPOINTS,
 	CLINK_CFG_CLASSIC_SPACE,
 	CLINK_CFG_VPC_ELIGIBLE,
+	CLINK_CFG_VTEP_CHECK,
 	CLINK_CFG_NR
 };
 
@@ -123,6 +128,7 @@ struct clink_dev_cfg {
 	u32 max[CLINK_CFG_MAX_ENDPOINTS + 1];	/* CLINK_CFG_MAX_* */
 	struct clink_prefix_list *classic_space;
 	struct clink_prefix_list *vpc_eligible;
+	bool vtep_check;
 };
 
 /* Policy ranges of the limits: 1..2^24 and max-links-per-vpc. */

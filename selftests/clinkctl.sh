@@ -222,13 +222,13 @@ run c -s dev show
 drops_line=$(sed -n 3p <<<"$OUT")
 [ "$RC" -eq 0 ] &&
 	[ "$(sed -n 2p <<<"$OUT")" = "    to-vpc 0 packets 0 bytes  to-classic 0 packets 0 bytes" ] &&
-	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0" ]
+	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0 vtep-mismatch 0" ]
 rc=$?
 detail "$OUT"
 log_test $rc "-s dev show: traffic line and every drop counter by name"
 
 check_jq "-j -s dev show: stats and drops objects" \
-	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 14 and
+	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 15 and
 	 .[0].drops.spoofed_source == 0 and .[0].drops.no_link == 0' \
 	c -j -s dev show
 
