@@ -387,8 +387,14 @@ static int set_dev(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * Every command, reads included, needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace: a GET shows accounts, instances, ACLs
+ * and counters of every tenant (WireGuard's GET is admin-only too).
+ */
 #define DO(c, fn)	{ .cmd = c, .doit = fn, .flags = GENL_UNS_ADMIN_PERM }
-#define GET(c, d, du)	{ .cmd = c, .doit = d, .dumpit = du }
+#define GET(c, d, du)	{ .cmd = c, .doit = d, .dumpit = du, \
+			  .flags = GENL_UNS_ADMIN_PERM }
 
 static const struct genl_ops genl_ops[] = {
 	GET(CLINK_CMD_GET_DEV, get_dev, dump_dev),
@@ -421,8 +427,9 @@ static const struct genl_ops genl_ops[] = {
 	GET(CLINK_CMD_GET_ACL, NULL, clink_nl_dump_acl),
 };
 
+/* Events carry what GET shows: the same privilege to subscribe. */
 static const struct genl_multicast_group genl_mcgrps[] = {
-	{ .name = CLINK_MCGRP_EVENTS },
+	{ .name = CLINK_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family genl_family __ro_after_init = {

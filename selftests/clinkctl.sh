@@ -503,7 +503,8 @@ unpriv() { ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups
 	--inh-caps=-all --bounding-set=-all "$CLINKCTL" "$@"; }
 check_err "unprivileged change: EPERM" 1 "Error: Operation not permitted" \
 	unpriv vpc add vpc-p vni 999 cidr 172.29.0.0/16
-check_ok "unprivileged read works" unpriv vpc show vpc-a
+check_err "unprivileged read: EPERM" 1 "Error: Operation not permitted" \
+	unpriv vpc show vpc-a
 
 # -- monitor -------------------------------------------------------------------
 

@@ -11,9 +11,10 @@
  * ACLs, classic instances and their links) belongs to one clink device and
  * is managed through the generic netlink family CLINK_GENL_NAME, version
  * CLINK_GENL_VERSION. The family is netns-aware: a request acts on the
- * devices of the sender's network namespace only. Every command that
- * changes state needs CAP_NET_ADMIN in the user namespace that owns that
- * network namespace (GENL_UNS_ADMIN_PERM); reads need no privilege.
+ * devices of the sender's network namespace only. Every command, reads
+ * (GET and dumps) included, needs CAP_NET_ADMIN in the user namespace that
+ * owns that network namespace (GENL_UNS_ADMIN_PERM), and so does joining
+ * the events group (GENL_MCAST_CAP_NET_ADMIN): EPERM otherwise.
  *
  * All addresses are IPv4, in network byte order, 4 bytes
  * (NLA_POLICY_EXACT_LEN(4)). Strings are NUL-terminated.
