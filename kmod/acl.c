@@ -96,7 +96,7 @@ static int acl_rebuild(struct clink_vpc *vpc, struct clink_acl_rule *add,
 	struct clink_acl_table *cur = clink_deref(vpc->cd, vpc->acls), *t;
 	u32 i, n = 0, max = (cur ? cur->n : 0) + 1;
 
-	t = kmalloc(struct_size(t, r, max), GFP_KERNEL);
+	t = kmalloc(struct_size(t, r, max), CLINK_GFP);
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; cur && i < cur->n; i++) {
@@ -201,7 +201,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 		return -ENOSPC;
 	}
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), CLINK_GFP);
 	if (!r)
 		return -ENOMEM;
 	r->prio = nla_get_u32(prio_attr);
@@ -217,7 +217,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto err_free;
 	ret = -ENOMEM;
-	r->hits = alloc_percpu(u64);
+	r->hits = alloc_percpu_gfp(u64, CLINK_GFP);
 	if (!r->hits)
 		goto err_free;
 	ret = acl_rebuild(vpc, r, old);

@@ -51,10 +51,10 @@ static int clink_init(struct net_device *dev)
 		if (!dev->tstats)
 			return ret;
 	}
-	cd->drops = alloc_percpu(struct clink_drops);
+	cd->drops = alloc_percpu_gfp(struct clink_drops, CLINK_GFP);
 	if (!cd->drops)
 		goto err_free_tstats;
-	cd->traffic = alloc_percpu(struct clink_traffic);
+	cd->traffic = alloc_percpu_gfp(struct clink_traffic, CLINK_GFP);
 	if (!cd->traffic)
 		goto err_free_drops;
 	ret = gro_cells_init(&cd->gro_cells, dev);
@@ -459,7 +459,7 @@ static int clink_newlink(struct net *src_net, struct net_device *dev,
 	cd->max_links = CLINK_DEFAULT_MAX_LINKS;
 	cd->max_endpoints = CLINK_DEFAULT_MAX_ENDPOINTS;
 	cd->vtep_check = true;
-	cs = clink_prefix_list_alloc(1, GFP_KERNEL);
+	cs = clink_prefix_list_alloc(1, CLINK_GFP);
 	if (!cs)
 		return -ENOMEM;
 	cs->p[0].addr = htonl(0x0a000000);

@@ -15,6 +15,16 @@
 
 #define CLINK_VERSION "0.1.0"
 
+/*
+ * What a request allocates (objects, tables, per-CPU counters, xarray
+ * nodes) is charged to the caller's memory cgroup: a container root with
+ * CAP_NET_ADMIN in its own namespace allocates within its limit. When the
+ * memory is not there the request fails with ENOMEM instead of waking the
+ * OOM killer on its behalf. rhashtable buckets, grown by a worker, are the
+ * only tables not charged.
+ */
+#define CLINK_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
 /* UDP + IPv4 + VXLAN + inner Ethernet, as vxlan's VXLAN_HEADROOM */
 #define CLINK_HEADROOM (20 + 8 + 8 + 14)
 

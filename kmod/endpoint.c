@@ -42,12 +42,12 @@ static struct clink_vtep *vtep_get(struct clink_dev *cd, __be32 addr)
 		refcount_inc(&vtep->refcnt);
 		return vtep;
 	}
-	vtep = kzalloc(sizeof(*vtep), GFP_KERNEL);
+	vtep = kzalloc(sizeof(*vtep), CLINK_GFP);
 	if (!vtep)
 		return ERR_PTR(-ENOMEM);
 	vtep->addr = addr;
 	refcount_set(&vtep->refcnt, 1);
-	ret = dst_cache_init(&vtep->dst_cache, GFP_KERNEL);
+	ret = dst_cache_init(&vtep->dst_cache, CLINK_GFP);
 	if (ret)
 		goto err_free;
 	ret = rhashtable_insert_fast(&cd->vteps, &vtep->node, vtep_params);
@@ -121,7 +121,7 @@ static int replace_endpoint(struct clink_dev *cd, struct clink_endpoint *old,
 	struct clink_endpoint *ep;
 	int ret;
 
-	ep = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	ep = kmemdup(old, sizeof(*old), CLINK_GFP);
 	if (!ep)
 		return -ENOMEM;
 	RCU_INIT_POINTER(ep->vtep, vtep);
@@ -132,7 +132,7 @@ static int replace_endpoint(struct clink_dev *cd, struct clink_endpoint *old,
 		kfree(ep);
 		return ret;
 	}
-	xa_store(&cd->eps, ep->index, ep, GFP_KERNEL);
+	xa_store(&cd->eps, ep->index, ep, CLINK_GFP);
 	list_replace(&old->vpc_node, &ep->vpc_node);
 	vtep_put(cd, clink_deref(cd, old->vtep));
 	call_rcu(&old->rcu, ep_free_rcu);
@@ -195,7 +195,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	ret = -ENOMEM;
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	ep = kzalloc(sizeof(*ep), CLINK_GFP);
 	if (!ep)
 		goto err_put_vtep;
 	ep->key.vpc_index = vpc->index;
@@ -204,7 +204,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 	RCU_INIT_POINTER(ep->vtep, vtep);
 	memcpy(ep->mac, mac, ETH_ALEN);
 	ret = xa_alloc_cyclic(&cd->eps, &ep->index, ep, xa_limit_32b,
-			      &cd->ep_next, GFP_KERNEL);
+			      &cd->ep_next, CLINK_GFP);
 	if (ret < 0)
 		goto err_free;
 	ret = rhashtable_insert_fast(&cd->endpoints, &ep->node, ep_params);
@@ -349,7 +349,7 @@ int clink_endpoint_init(struct clink_dev *cd)
 		rhashtable_destroy(&cd->endpoints);
 		return ret;
 	}
-	xa_init_flags(&cd->eps, XA_FLAGS_ALLOC);
+	xa_init_flags(&cd->eps, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	return 0;
 }
 

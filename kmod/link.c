@@ -124,10 +124,10 @@ int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc(sizeof(*link), CLINK_GFP);
 	if (!link)
 		return -ENOMEM;
-	link->traffic = alloc_percpu(struct clink_traffic);
+	link->traffic = alloc_percpu_gfp(struct clink_traffic, CLINK_GFP);
 	if (!link->traffic) {
 		kfree(link);
 		return -ENOMEM;

@@ -35,7 +35,7 @@ int clink_route_rebuild(struct clink_vpc *vpc, const struct clink_route *add,
 	u32 i, n = 0, max = 2 + vpc->n_secondary + (old ? old->n : 0);
 	const struct clink_route *r;
 
-	t = kmalloc(struct_size(t, r, max), GFP_KERNEL);
+	t = kmalloc(struct_size(t, r, max), CLINK_GFP);
 	if (!t)
 		return -ENOMEM;
 	t->r[n++] = (struct clink_route){ .dst = vpc->cidr, .primary = true,
