@@ -270,15 +270,16 @@ int clink_nl_del_acl(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* cb->args[0]: position in the VPC's table. */
+/* Resumes at the next priority (pos->key), the table being sorted by it. */
 int clink_nl_dump_acl(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct clink_acl_table *t;
 	struct nlattr **attrs;
 	struct clink_dev *cd;
 	struct acl_msg m;
 	int ret = 0;
-	long i;
+	u32 i;
 
 	cd = clink_nl_dump_begin(cb, &attrs);
 	if (IS_ERR(cd))
@@ -289,12 +290,14 @@ int clink_nl_dump_acl(struct sk_buff *skb, struct netlink_callback *cb)
 		goto out;
 	}
 	t = clink_deref(cd, m.vpc->acls);
-	for (i = cb->args[0]; t && i < t->n; i++) {
+	for (i = 0; t && i < t->n; i++) {
 		m.rule = t->r[i];
+		if (m.rule->prio < pos->key)
+			continue;
 		ret = clink_nl_dump_obj(skb, cb, cd, acl_fill, &m);
 		if (ret)
 			break;
-		cb->args[0] = i + 1;
+		pos->key = (u64)m.rule->prio + 1;
 	}
 out:
 	clink_nl_dump_end(cd);

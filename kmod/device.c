@@ -739,21 +739,31 @@ void clink_dev_put(struct clink_dev *cd)
 	dev_put(cd->dev);
 }
 
-int clink_dev_for_each(struct net *net, int skip,
+int clink_dev_for_each(struct net *net, unsigned long *ifindex,
 		       int (*fn)(struct clink_dev *cd, void *arg), void *arg)
 {
 	struct clink_net *cn = net_generic(net, clink_net_id);
-	struct clink_dev *cd;
-	int ret = 0, i = 0;
+	struct clink_dev *cd, *next;
+	int ret = 0;
 
-	/* RTNL keeps the list and every device on it. */
+	/*
+	 * RTNL keeps the list and every device on it. A namespace has a
+	 * device or two: finding the next by ifindex each time is cheap.
+	 */
 	rtnl_lock();
-	list_for_each_entry(cd, &cn->devices, list) {
-		if (i++ < skip)
-			continue;
-		ret = fn(cd, arg);
+	for (;;) {
+		next = NULL;
+		list_for_each_entry(cd, &cn->devices, list)
+			if (cd->dev->ifindex >= *ifindex &&
+			    (!next || cd->dev->ifindex < next->dev->ifindex))
+				next = cd;
+		if (!next)
+			break;
+		*ifindex = next->dev->ifindex;
+		ret = fn(next, arg);
 		if (ret)
 			break;
+		*ifindex = next->dev->ifindex + 1UL;
 	}
 	rtnl_unlock();
 	return ret;

@@ -98,8 +98,12 @@ struct clink_dev {
 struct clink_dev *clink_dev_get(struct net *net, struct nlattr **attrs,
 				struct netlink_ext_ack *extack);
 void clink_dev_put(struct clink_dev *cd);
-/* Calls @fn for each clink device of @net until it returns non-zero. */
-int clink_dev_for_each(struct net *net, int skip,
+/*
+ * Calls @fn for each clink device of @net with an ifindex of at least
+ * *@ifindex, in ifindex order, until it returns non-zero; *@ifindex is
+ * then that device's, else past the last one (a dump's resume key).
+ */
+int clink_dev_for_each(struct net *net, unsigned long *ifindex,
 		       int (*fn)(struct clink_dev *cd, void *arg), void *arg);
 
 /* A pointer published with RCU, read by a writer holding cd->lock. */

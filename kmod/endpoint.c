@@ -277,9 +277,10 @@ int clink_nl_get_endpoint(struct sk_buff *skb, struct genl_info *info)
 	return clink_nl_reply(info, ep_fill, ep);
 }
 
-/* cb->args[0]: next index in cd->eps, filtered by CLINK_A_VPC_ID. */
+/* By index in cd->eps (a replaced endpoint keeps it), filtered by VPC. */
 int clink_nl_dump_endpoint(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct clink_endpoint *ep;
 	struct clink_vpc *vpc = NULL;
 	struct nlattr **attrs;
@@ -297,13 +298,13 @@ int clink_nl_dump_endpoint(struct sk_buff *skb, struct netlink_callback *cb)
 			goto out;
 		}
 	}
-	xa_for_each_start(&cd->eps, index, ep, cb->args[0]) {
+	xa_for_each_start(&cd->eps, index, ep, pos->index) {
 		if (!vpc || ep->vpc == vpc) {
 			ret = clink_nl_dump_obj(skb, cb, cd, ep_fill, ep);
 			if (ret)
 				break;
 		}
-		cb->args[0] = index + 1;
+		pos->index = index + 1;
 	}
 out:
 	clink_nl_dump_end(cd);

@@ -284,6 +284,7 @@ int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
 int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 		     size_t xa_offset, clink_fill_t fill)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct nlattr **attrs;
 	struct clink_dev *cd;
 	unsigned long index;
@@ -295,11 +296,11 @@ int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 	if (IS_ERR(cd))
 		return PTR_ERR(cd);
 	xa = (void *)cd + xa_offset;
-	xa_for_each_start(xa, index, obj, cb->args[0]) {
+	xa_for_each_start(xa, index, obj, pos->index) {
 		ret = clink_nl_dump_obj(skb, cb, cd, fill, obj);
 		if (ret)
 			break;
-		cb->args[0] = index + 1;
+		pos->index = index + 1;
 	}
 	clink_nl_dump_end(cd);
 	return clink_nl_dump_ret(skb, ret);
@@ -355,19 +356,17 @@ static int dump_dev_one(struct clink_dev *cd, void *arg)
 	if (!cd->dead)
 		ret = clink_nl_dump_obj(d->skb, d->cb, cd, clink_dev_fill, NULL);
 	mutex_unlock(&cd->lock);
-	if (!ret)
-		d->cb->args[0]++;
 	return ret;
 }
 
-/* All clink devices of the namespace; cb->args[0] counts those done. */
+/* All clink devices of the namespace, by ifindex. */
 static int dump_dev(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dev_dump d = { .skb = skb, .cb = cb };
 	int ret;
 
-	ret = clink_dev_for_each(sock_net(skb->sk), cb->args[0], dump_dev_one,
-				 &d);
+	ret = clink_dev_for_each(sock_net(skb->sk),
+				 &clink_dump_pos(cb)->index, dump_dev_one, &d);
 	return clink_nl_dump_ret(skb, ret);
 }
 

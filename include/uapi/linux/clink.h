@@ -279,7 +279,10 @@
  * Dumps resume across messages and are checked with the device's
  * generation counter: a dump that raced a change is flagged with
  * NLM_F_DUMP_INTR and should be retried. Each part of a dump is consistent
- * in itself (taken under the device's lock).
+ * in itself (taken under the device's lock), and a dump resumes by key
+ * (device ifindex, the order in which objects were created, ACL priority,
+ * route prefix), never by position: an object deleted or added between two
+ * parts never makes the dump skip or repeat another one.
  *
  * Traffic statistics (CLINK_A_STATS nest)
  * =======================================
