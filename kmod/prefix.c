@@ -5,7 +5,6 @@
 
 #include <linux/slab.h>
 
-#include "device.h"
 #include "extack.h"
 #include "prefix.h"
 
@@ -113,7 +112,7 @@ struct clink_prefix_list *clink_prefix_list_parse(const struct nlattr *nla,
 			return ERR_PTR(-EINVAL);
 		}
 	}
-	l = clink_prefix_list_alloc(n, CLINK_GFP);
+	l = clink_prefix_list_alloc(n, GFP_KERNEL);
 	if (!l)
 		return ERR_PTR(-ENOMEM);
 	n = 0;

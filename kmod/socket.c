@@ -12,8 +12,7 @@ int clink_socket_open(struct clink_dev *cd)
 {
 	struct udp_port_cfg port_cfg = {
 		.family = AF_INET,
-		/* INADDR_ANY (0) unless the device has a local address */
-		.local_ip.s_addr = cd->local,
+		.local_ip.s_addr = htonl(INADDR_ANY),
 		.local_udp_port = cd->port,
 	};
 	struct udp_tunnel_sock_cfg tunnel_cfg = {
