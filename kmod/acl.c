@@ -96,7 +96,7 @@ static int acl_rebuild(struct clink_vpc *vpc, struct clink_acl_rule *add,
 	struct clink_acl_table *cur = clink_deref(vpc->cd, vpc->acls), *t;
 	u32 i, n = 0, max = (cur ? cur->n : 0) + 1;
 
-	t = kmalloc(struct_size(t, r, max), GFP_KERNEL);
+	t = kmalloc(struct_size(t, r, max), CLINK_GFP);
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; cur && i < cur->n; i++) {
@@ -201,7 +201,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 		return -ENOSPC;
 	}
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), CLINK_GFP);
 	if (!r)
 		return -ENOMEM;
 	r->prio = nla_get_u32(prio_attr);
@@ -217,7 +217,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		goto err_free;
 	ret = -ENOMEM;
-	r->hits = alloc_percpu(u64);
+	r->hits = alloc_percpu_gfp(u64, CLINK_GFP);
 	if (!r->hits)
 		goto err_free;
 	ret = acl_rebuild(vpc, r, old);
@@ -270,15 +270,16 @@ int clink_nl_del_acl(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* cb->args[0]: position in the VPC's table. */
+/* Resumes at the next priority (pos->key), the table being sorted by it. */
 int clink_nl_dump_acl(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct clink_acl_table *t;
 	struct nlattr **attrs;
 	struct clink_dev *cd;
 	struct acl_msg m;
 	int ret = 0;
-	long i;
+	u32 i;
 
 	cd = clink_nl_dump_begin(cb, &attrs);
 	if (IS_ERR(cd))
@@ -289,12 +290,14 @@ int clink_nl_dump_acl(struct sk_buff *skb, struct netlink_callback *cb)
 		goto out;
 	}
 	t = clink_deref(cd, m.vpc->acls);
-	for (i = cb->args[0]; t && i < t->n; i++) {
+	for (i = 0; t && i < t->n; i++) {
 		m.rule = t->r[i];
+		if (m.rule->prio < pos->key)
+			continue;
 		ret = clink_nl_dump_obj(skb, cb, cd, acl_fill, &m);
 		if (ret)
 			break;
-		cb->args[0] = i + 1;
+		pos->key = (u64)m.rule->prio + 1;
 	}
 out:
 	clink_nl_dump_end(cd);

@@ -51,10 +51,10 @@ static int clink_init(struct net_device *dev)
 		if (!dev->tstats)
 			return ret;
 	}
-	cd->drops = alloc_percpu(struct clink_drops);
+	cd->drops = alloc_percpu_gfp(struct clink_drops, CLINK_GFP);
 	if (!cd->drops)
 		goto err_free_tstats;
-	cd->traffic = alloc_percpu(struct clink_traffic);
+	cd->traffic = alloc_percpu_gfp(struct clink_traffic, CLINK_GFP);
 	if (!cd->traffic)
 		goto err_free_drops;
 	ret = gro_cells_init(&cd->gro_cells, dev);
@@ -172,6 +172,7 @@ static const struct nla_policy clink_ifla_policy[IFLA_CLINK_MAX + 1] = {
 	[IFLA_CLINK_MAX_ENDPOINTS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &clink_limit_range),
 	[IFLA_CLINK_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[IFLA_CLINK_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
+	[IFLA_CLINK_VTEP_CHECK]		= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const u16 ifla_attrs[CLINK_CFG_NR] = {
@@ -186,6 +187,7 @@ static const u16 ifla_attrs[CLINK_CFG_NR] = {
 	[CLINK_CFG_MAX_ENDPOINTS]	= IFLA_CLINK_MAX_ENDPOINTS,
 	[CLINK_CFG_CLASSIC_SPACE]	= IFLA_CLINK_CLASSIC_SPACE,
 	[CLINK_CFG_VPC_ELIGIBLE]	= IFLA_CLINK_VPC_ELIGIBLE,
+	[CLINK_CFG_VTEP_CHECK]		= IFLA_CLINK_VTEP_CHECK,
 };
 
 static const u16 genl_attrs[CLINK_CFG_NR] = {
@@ -200,6 +202,7 @@ static const u16 genl_attrs[CLINK_CFG_NR] = {
 	[CLINK_CFG_MAX_ENDPOINTS]	= CLINK_A_DEV_MAX_ENDPOINTS,
 	[CLINK_CFG_CLASSIC_SPACE]	= CLINK_A_DEV_CLASSIC_SPACE,
 	[CLINK_CFG_VPC_ELIGIBLE]	= CLINK_A_DEV_VPC_ELIGIBLE,
+	[CLINK_CFG_VTEP_CHECK]		= CLINK_A_DEV_VTEP_CHECK,
 };
 
 static const char *const limit_names[CLINK_CFG_NR] = {
@@ -243,6 +246,9 @@ int clink_dev_cfg_parse(struct clink_dev_cfg *cfg, struct nlattr **tb,
 			break;
 		case CLINK_CFG_REGION:
 			nla_strscpy(cfg->region, a, sizeof(cfg->region));
+			break;
+		case CLINK_CFG_VTEP_CHECK:
+			cfg->vtep_check = nla_get_u8(a);
 			break;
 		case CLINK_CFG_MAC:
 			memcpy(cfg->mac, nla_data(a), ETH_ALEN);
@@ -419,6 +425,8 @@ int clink_dev_configure(struct clink_dev *cd, struct clink_dev_cfg *cfg,
 		strscpy_pad(cd->region, cfg->region, sizeof(cd->region));
 	if (a[CLINK_CFG_MAC])
 		clink_dev_set_mac(cd, cfg->mac);
+	if (a[CLINK_CFG_VTEP_CHECK])
+		WRITE_ONCE(cd->vtep_check, cfg->vtep_check);
 	for (i = CLINK_CFG_MAX_LINKS_PER_VPC; i <= CLINK_CFG_MAX_ENDPOINTS; i++)
 		if (a[i])
 			*limit_of(cd, i) = cfg->max[i];
@@ -450,7 +458,8 @@ static int clink_newlink(struct net *src_net, struct net_device *dev,
 	cd->max_instances = CLINK_DEFAULT_MAX_INSTANCES;
 	cd->max_links = CLINK_DEFAULT_MAX_LINKS;
 	cd->max_endpoints = CLINK_DEFAULT_MAX_ENDPOINTS;
-	cs = clink_prefix_list_alloc(1, GFP_KERNEL);
+	cd->vtep_check = true;
+	cs = clink_prefix_list_alloc(1, CLINK_GFP);
 	if (!cs)
 		return -ENOMEM;
 	cs->p[0].addr = htonl(0x0a000000);
@@ -526,7 +535,8 @@ static size_t clink_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(u16)) +		/* PORT */
 	       nla_total_size(CLINK_ID_MAXLEN) +	/* REGION */
 	       5 * nla_total_size(sizeof(u32)) +	/* MAX_* */
-	       2 * list;				/* lists */
+	       2 * list +				/* lists */
+	       nla_total_size(sizeof(u8));		/* VTEP_CHECK */
 }
 
 static int clink_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -547,7 +557,8 @@ static int clink_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    clink_prefix_list_put(skb, IFLA_CLINK_CLASSIC_SPACE,
 				  rcu_dereference(cd->classic_space)) ||
 	    clink_prefix_list_put(skb, IFLA_CLINK_VPC_ELIGIBLE,
-				  rcu_dereference(cd->vpc_eligible)))
+				  rcu_dereference(cd->vpc_eligible)) ||
+	    nla_put_u8(skb, IFLA_CLINK_VTEP_CHECK, cd->vtep_check))
 		goto out;
 	ret = 0;
 out:
@@ -584,6 +595,7 @@ static const enum skb_drop_reason skb_reasons[__CLINK_DROP_MAX] = {
 	[CLINK_DROP_NO_ROUTE]		= SKB_DROP_REASON_IP_OUTNOROUTES,
 	[CLINK_DROP_TTL]		= SKB_DROP_REASON_NOT_SPECIFIED,
 	[CLINK_DROP_NOMEM]		= SKB_DROP_REASON_NOMEM,
+	[CLINK_DROP_VTEP_MISMATCH]	= SKB_DROP_REASON_IP_RPFILTER,
 };
 
 void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
@@ -652,6 +664,7 @@ int clink_dev_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 				  clink_deref(cd, cd->classic_space)) ||
 	    clink_prefix_list_put(skb, CLINK_A_DEV_VPC_ELIGIBLE,
 				  clink_deref(cd, cd->vpc_eligible)) ||
+	    nla_put_u8(skb, CLINK_A_DEV_VTEP_CHECK, cd->vtep_check) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_VPCS, cd->n_vpcs) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_INSTANCES, cd->n_instances) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_LINKS, cd->n_links) ||
@@ -726,21 +739,31 @@ void clink_dev_put(struct clink_dev *cd)
 	dev_put(cd->dev);
 }
 
-int clink_dev_for_each(struct net *net, int skip,
+int clink_dev_for_each(struct net *net, unsigned long *ifindex,
 		       int (*fn)(struct clink_dev *cd, void *arg), void *arg)
 {
 	struct clink_net *cn = net_generic(net, clink_net_id);
-	struct clink_dev *cd;
-	int ret = 0, i = 0;
+	struct clink_dev *cd, *next;
+	int ret = 0;
 
-	/* RTNL keeps the list and every device on it. */
+	/*
+	 * RTNL keeps the list and every device on it. A namespace has a
+	 * device or two: finding the next by ifindex each time is cheap.
+	 */
 	rtnl_lock();
-	list_for_each_entry(cd, &cn->devices, list) {
-		if (i++ < skip)
-			continue;
-		ret = fn(cd, arg);
+	for (;;) {
+		next = NULL;
+		list_for_each_entry(cd, &cn->devices, list)
+			if (cd->dev->ifindex >= *ifindex &&
+			    (!next || cd->dev->ifindex < next->dev->ifindex))
+				next = cd;
+		if (!next)
+			break;
+		*ifindex = next->dev->ifindex;
+		ret = fn(next, arg);
 		if (ret)
 			break;
+		*ifindex = next->dev->ifindex + 1UL;
 	}
 	rtnl_unlock();
 	return ret;

@@ -15,6 +15,16 @@
 
 #define CLINK_VERSION "0.1.0"
 
+/*
+ * What a request allocates (objects, tables, per-CPU counters, xarray
+ * nodes) is charged to the caller's memory cgroup: a container root with
+ * CAP_NET_ADMIN in its own namespace allocates within its limit. When the
+ * memory is not there the request fails with ENOMEM instead of waking the
+ * OOM killer on its behalf. rhashtable buckets, grown by a worker, are the
+ * only tables not charged.
+ */
+#define CLINK_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
 /* UDP + IPv4 + VXLAN + inner Ethernet, as vxlan's VXLAN_HEADROOM */
 #define CLINK_HEADROOM (20 + 8 + 8 + 14)
 
@@ -43,7 +53,10 @@ struct clink_dev {
 	bool dead;			/* set in ndo_uninit, under @lock */
 	u32 generation;			/* bumped by every change, never 0 */
 
-	/* configuration; the datapath reads local/port/mac with READ_ONCE */
+	/*
+	 * configuration; the datapath reads local/port/mac/vtep_check with
+	 * READ_ONCE
+	 */
 	__be32 local;
 	__be16 port;			/* network order */
 	union {				/* written and read as one word */
@@ -55,6 +68,7 @@ struct clink_dev {
 	u32 max_vpcs, max_instances, max_links, max_endpoints;
 	struct clink_prefix_list __rcu *classic_space;
 	struct clink_prefix_list __rcu *vpc_eligible;
+	bool vtep_check;
 
 	u32 n_vpcs, n_instances, n_links, n_endpoints;
 
@@ -84,8 +98,12 @@ struct clink_dev {
 struct clink_dev *clink_dev_get(struct net *net, struct nlattr **attrs,
 				struct netlink_ext_ack *extack);
 void clink_dev_put(struct clink_dev *cd);
-/* Calls @fn for each clink device of @net until it returns non-zero. */
-int clink_dev_for_each(struct net *net, int skip,
+/*
+ * Calls @fn for each clink device of @net with an ifindex of at least
+ * *@ifindex, in ifindex order, until it returns non-zero; *@ifindex is
+ * then that device's, else past the last one (a dump's resume key).
+ */
+int clink_dev_for_each(struct net *net, unsigned long *ifindex,
 		       int (*fn)(struct clink_dev *cd, void *arg), void *arg);
 
 /* A pointer published with RCU, read by a writer holding cd->lock. */
@@ -111,6 +129,7 @@ enum clink_cfg_item {
 	CLINK_CFG_MAX_ENDPOINTS,
 	CLINK_CFG_CLASSIC_SPACE,
 	CLINK_CFG_VPC_ELIGIBLE,
+	CLINK_CFG_VTEP_CHECK,
 	CLINK_CFG_NR
 };
 
@@ -123,6 +142,7 @@ struct clink_dev_cfg {
 	u32 max[CLINK_CFG_MAX_ENDPOINTS + 1];	/* CLINK_CFG_MAX_* */
 	struct clink_prefix_list *classic_space;
 	struct clink_prefix_list *vpc_eligible;
+	bool vtep_check;
 };
 
 /* Policy ranges of the limits: 1..2^24 and max-links-per-vpc. */

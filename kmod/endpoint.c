@@ -42,12 +42,12 @@ static struct clink_vtep *vtep_get(struct clink_dev *cd, __be32 addr)
 		refcount_inc(&vtep->refcnt);
 		return vtep;
 	}
-	vtep = kzalloc(sizeof(*vtep), GFP_KERNEL);
+	vtep = kzalloc(sizeof(*vtep), CLINK_GFP);
 	if (!vtep)
 		return ERR_PTR(-ENOMEM);
 	vtep->addr = addr;
 	refcount_set(&vtep->refcnt, 1);
-	ret = dst_cache_init(&vtep->dst_cache, GFP_KERNEL);
+	ret = dst_cache_init(&vtep->dst_cache, CLINK_GFP);
 	if (ret)
 		goto err_free;
 	ret = rhashtable_insert_fast(&cd->vteps, &vtep->node, vtep_params);
@@ -121,7 +121,7 @@ static int replace_endpoint(struct clink_dev *cd, struct clink_endpoint *old,
 	struct clink_endpoint *ep;
 	int ret;
 
-	ep = kmemdup(old, sizeof(*old), GFP_KERNEL);
+	ep = kmemdup(old, sizeof(*old), CLINK_GFP);
 	if (!ep)
 		return -ENOMEM;
 	RCU_INIT_POINTER(ep->vtep, vtep);
@@ -132,7 +132,7 @@ static int replace_endpoint(struct clink_dev *cd, struct clink_endpoint *old,
 		kfree(ep);
 		return ret;
 	}
-	xa_store(&cd->eps, ep->index, ep, GFP_KERNEL);
+	xa_store(&cd->eps, ep->index, ep, CLINK_GFP);
 	list_replace(&old->vpc_node, &ep->vpc_node);
 	vtep_put(cd, clink_deref(cd, old->vtep));
 	call_rcu(&old->rcu, ep_free_rcu);
@@ -195,7 +195,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	ret = -ENOMEM;
-	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	ep = kzalloc(sizeof(*ep), CLINK_GFP);
 	if (!ep)
 		goto err_put_vtep;
 	ep->key.vpc_index = vpc->index;
@@ -204,7 +204,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 	RCU_INIT_POINTER(ep->vtep, vtep);
 	memcpy(ep->mac, mac, ETH_ALEN);
 	ret = xa_alloc_cyclic(&cd->eps, &ep->index, ep, xa_limit_32b,
-			      &cd->ep_next, GFP_KERNEL);
+			      &cd->ep_next, CLINK_GFP);
 	if (ret < 0)
 		goto err_free;
 	ret = rhashtable_insert_fast(&cd->endpoints, &ep->node, ep_params);
@@ -277,9 +277,10 @@ int clink_nl_get_endpoint(struct sk_buff *skb, struct genl_info *info)
 	return clink_nl_reply(info, ep_fill, ep);
 }
 
-/* cb->args[0]: next index in cd->eps, filtered by CLINK_A_VPC_ID. */
+/* By index in cd->eps (a replaced endpoint keeps it), filtered by VPC. */
 int clink_nl_dump_endpoint(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct clink_endpoint *ep;
 	struct clink_vpc *vpc = NULL;
 	struct nlattr **attrs;
@@ -297,13 +298,13 @@ int clink_nl_dump_endpoint(struct sk_buff *skb, struct netlink_callback *cb)
 			goto out;
 		}
 	}
-	xa_for_each_start(&cd->eps, index, ep, cb->args[0]) {
+	xa_for_each_start(&cd->eps, index, ep, pos->index) {
 		if (!vpc || ep->vpc == vpc) {
 			ret = clink_nl_dump_obj(skb, cb, cd, ep_fill, ep);
 			if (ret)
 				break;
 		}
-		cb->args[0] = index + 1;
+		pos->index = index + 1;
 	}
 out:
 	clink_nl_dump_end(cd);
@@ -349,7 +350,7 @@ int clink_endpoint_init(struct clink_dev *cd)
 		rhashtable_destroy(&cd->endpoints);
 		return ret;
 	}
-	xa_init_flags(&cd->eps, XA_FLAGS_ALLOC);
+	xa_init_flags(&cd->eps, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	return 0;
 }
 

@@ -166,7 +166,7 @@ int clink_nl_new_instance(struct sk_buff *skb, struct genl_info *info)
 		return -ENOSPC;
 	}
 
-	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	inst = kzalloc(sizeof(*inst), CLINK_GFP);
 	if (!inst)
 		return -ENOMEM;
 	memcpy(inst->id, id, sizeof(inst->id));
@@ -174,7 +174,7 @@ int clink_nl_new_instance(struct sk_buff *skb, struct genl_info *info)
 	memcpy(inst->region, region, sizeof(inst->region));
 	memcpy(inst->account, account, sizeof(inst->account));
 	ret = xa_alloc_cyclic(&cd->insts, &inst->index, inst, xa_limit_32b,
-			      &cd->inst_next, GFP_KERNEL);
+			      &cd->inst_next, CLINK_GFP);
 	if (ret < 0)
 		goto err_free;
 	ret = rhashtable_insert_fast(&cd->insts_by_id, &inst->id_node,
@@ -289,7 +289,7 @@ int clink_instance_init(struct clink_dev *cd)
 		rhashtable_destroy(&cd->insts_by_id);
 		return ret;
 	}
-	xa_init_flags(&cd->insts, XA_FLAGS_ALLOC);
+	xa_init_flags(&cd->insts, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	return 0;
 }
 

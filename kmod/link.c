@@ -124,10 +124,10 @@ int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	link = kzalloc(sizeof(*link), CLINK_GFP);
 	if (!link)
 		return -ENOMEM;
-	link->traffic = alloc_percpu(struct clink_traffic);
+	link->traffic = alloc_percpu_gfp(struct clink_traffic, CLINK_GFP);
 	if (!link->traffic) {
 		kfree(link);
 		return -ENOMEM;
@@ -192,20 +192,36 @@ int clink_nl_flush_links(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+struct clink_link *clink_link_next(struct clink_dev *cd, struct clink_vpc *vpc,
+				   unsigned long *index)
+{
+	struct clink_instance *inst;
+	struct clink_link *link;
+	unsigned long i;
+
+	xa_for_each_start(&cd->insts, i, inst, *index) {
+		link = clink_deref(cd, inst->link);
+		if (link && (!vpc || link->vpc == vpc)) {
+			*index = i;
+			return link;
+		}
+	}
+	return NULL;
+}
+
 /*
- * Filters: CLINK_A_INST_ADDR (one link at most), CLINK_A_VPC_ID (cb->args[0]
- * counts the VPC's links done), none (cb->args[0]: next instance index).
+ * Filters: CLINK_A_INST_ADDR (one link at most), CLINK_A_VPC_ID. Resumes
+ * by instance index (pos->index), a key no deletion shifts.
  */
 int clink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct clink_instance *inst;
 	struct clink_vpc *vpc = NULL;
 	struct clink_link *link;
 	struct nlattr **attrs;
 	struct clink_dev *cd;
-	unsigned long index;
 	__be32 addr;
-	long i = 0;
 	int ret = 0;
 
 	cd = clink_nl_dump_begin(cb, &attrs);
@@ -222,31 +238,18 @@ int clink_nl_dump_link(struct sk_buff *skb, struct netlink_callback *cb)
 		addr = nla_get_in_addr(attrs[CLINK_A_INST_ADDR]);
 		inst = clink_instance_find_addr(cd, addr);
 		link = inst ? clink_deref(cd, inst->link) : NULL;
-		if (!cb->args[0] && link && (!vpc || link->vpc == vpc)) {
+		if (!pos->phase && link && (!vpc || link->vpc == vpc)) {
 			ret = clink_nl_dump_obj(skb, cb, cd, link_fill, link);
 			if (!ret)
-				cb->args[0] = 1;
+				pos->phase = 1;
 		}
-	} else if (vpc) {
-		list_for_each_entry(link, &vpc->links, vpc_node) {
-			if (i++ < cb->args[0])
-				continue;
-			ret = clink_nl_dump_obj(skb, cb, cd, link_fill, link);
-			if (ret)
-				break;
-			cb->args[0] = i;
-		}
-	} else {
-		xa_for_each_start(&cd->insts, index, inst, cb->args[0]) {
-			link = clink_deref(cd, inst->link);
-			if (link) {
-				ret = clink_nl_dump_obj(skb, cb, cd, link_fill,
-							link);
-				if (ret)
-					break;
-			}
-			cb->args[0] = index + 1;
-		}
+		goto out;
+	}
+	while ((link = clink_link_next(cd, vpc, &pos->index))) {
+		ret = clink_nl_dump_obj(skb, cb, cd, link_fill, link);
+		if (ret)
+			break;
+		pos->index++;
 	}
 out:
 	clink_nl_dump_end(cd);

@@ -30,4 +30,12 @@ struct clink_link *clink_link_find_addr(struct clink_dev *cd, __be32 addr);
 void clink_link_del(struct clink_dev *cd, struct clink_instance *inst,
 		    enum clink_event_reason reason);
 
+/*
+ * The first link of @vpc (of any VPC when NULL) whose instance's index in
+ * cd->insts is at least *@index, which is set to it; NULL when none is
+ * left. Dumps resume by that index. cd->lock held.
+ */
+struct clink_link *clink_link_next(struct clink_dev *cd, struct clink_vpc *vpc,
+				   unsigned long *index);
+
 #endif /* _CLINK_LINK_H */

@@ -42,6 +42,7 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_DEV_MAX_ENDPOINTS]	= LIMIT_POLICY,
 	[CLINK_A_DEV_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[CLINK_A_DEV_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
+	[CLINK_A_DEV_VTEP_CHECK]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[CLINK_A_VPC_ID]		= ID_POLICY,
 	[CLINK_A_VPC_VNI]		= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[CLINK_A_VPC_CIDR]		= NLA_POLICY_NESTED(clink_prefix_policy),
@@ -283,6 +284,7 @@ int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
 int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 		     size_t xa_offset, clink_fill_t fill)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct nlattr **attrs;
 	struct clink_dev *cd;
 	unsigned long index;
@@ -294,11 +296,11 @@ int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 	if (IS_ERR(cd))
 		return PTR_ERR(cd);
 	xa = (void *)cd + xa_offset;
-	xa_for_each_start(xa, index, obj, cb->args[0]) {
+	xa_for_each_start(xa, index, obj, pos->index) {
 		ret = clink_nl_dump_obj(skb, cb, cd, fill, obj);
 		if (ret)
 			break;
-		cb->args[0] = index + 1;
+		pos->index = index + 1;
 	}
 	clink_nl_dump_end(cd);
 	return clink_nl_dump_ret(skb, ret);
@@ -354,19 +356,17 @@ static int dump_dev_one(struct clink_dev *cd, void *arg)
 	if (!cd->dead)
 		ret = clink_nl_dump_obj(d->skb, d->cb, cd, clink_dev_fill, NULL);
 	mutex_unlock(&cd->lock);
-	if (!ret)
-		d->cb->args[0]++;
 	return ret;
 }
 
-/* All clink devices of the namespace; cb->args[0] counts those done. */
+/* All clink devices of the namespace, by ifindex. */
 static int dump_dev(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dev_dump d = { .skb = skb, .cb = cb };
 	int ret;
 
-	ret = clink_dev_for_each(sock_net(skb->sk), cb->args[0], dump_dev_one,
-				 &d);
+	ret = clink_dev_for_each(sock_net(skb->sk),
+				 &clink_dump_pos(cb)->index, dump_dev_one, &d);
 	return clink_nl_dump_ret(skb, ret);
 }
 
@@ -386,8 +386,14 @@ static int set_dev(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * Every command, reads included, needs CAP_NET_ADMIN in the user namespace
+ * that owns the network namespace: a GET shows accounts, instances, ACLs
+ * and counters of every tenant (WireGuard's GET is admin-only too).
+ */
 #define DO(c, fn)	{ .cmd = c, .doit = fn, .flags = GENL_UNS_ADMIN_PERM }
-#define GET(c, d, du)	{ .cmd = c, .doit = d, .dumpit = du }
+#define GET(c, d, du)	{ .cmd = c, .doit = d, .dumpit = du, \
+			  .flags = GENL_UNS_ADMIN_PERM }
 
 static const struct genl_ops genl_ops[] = {
 	GET(CLINK_CMD_GET_DEV, get_dev, dump_dev),
@@ -420,8 +426,9 @@ static const struct genl_ops genl_ops[] = {
 	GET(CLINK_CMD_GET_ACL, NULL, clink_nl_dump_acl),
 };
 
+/* Events carry what GET shows: the same privilege to subscribe. */
 static const struct genl_multicast_group genl_mcgrps[] = {
-	{ .name = CLINK_MCGRP_EVENTS },
+	{ .name = CLINK_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family genl_family __ro_after_init = {

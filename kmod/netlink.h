@@ -49,8 +49,27 @@ int clink_nl_dump_obj(struct sk_buff *skb, struct netlink_callback *cb,
 		      const void *obj);
 
 /*
+ * Where a dump resumes, kept in cb->ctx: by key, never by position, so that
+ * objects deleted (or added) between two parts of a dump make it skip or
+ * repeat no other object. @index: the next index in an xarray (an object's
+ * index is its key for life); @key: the next key of a sorted table (ACL
+ * priority, route order); @phase: which source of the dump is next.
+ */
+struct clink_dump_pos {
+	unsigned long index;
+	u64 key;
+	u8 phase;
+};
+
+static inline struct clink_dump_pos *clink_dump_pos(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct clink_dump_pos) > sizeof(cb->ctx));
+	return (struct clink_dump_pos *)cb->ctx;
+}
+
+/*
  * A whole, unfiltered dump of the objects in the xarray at @xa_offset in
- * struct clink_dev, resuming at cb->args[0].
+ * struct clink_dev.
  */
 int clink_nl_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 		     size_t xa_offset, clink_fill_t fill);

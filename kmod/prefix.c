@@ -5,6 +5,7 @@
 
 #include <linux/slab.h>
 
+#include "device.h"
 #include "extack.h"
 #include "prefix.h"
 
@@ -112,7 +113,7 @@ struct clink_prefix_list *clink_prefix_list_parse(const struct nlattr *nla,
 			return ERR_PTR(-EINVAL);
 		}
 	}
-	l = clink_prefix_list_alloc(n, GFP_KERNEL);
+	l = clink_prefix_list_alloc(n, CLINK_GFP);
 	if (!l)
 		return ERR_PTR(-ENOMEM);
 	n = 0;

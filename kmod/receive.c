@@ -39,6 +39,22 @@ struct arp_eth_ipv4 {
 } __packed;
 
 /*
+ * The VTEP of the endpoint @saddr of @vpc when it is @from, the outer
+ * source of the packet; otherwise NULL. Without this check (vtep-check
+ * off) any host that reaches the UDP port and guesses a VNI could speak
+ * for every address of the VPC.
+ */
+static struct clink_vtep *source_vtep(struct clink_dev *cd,
+				      struct clink_vpc *vpc, __be32 saddr,
+				      __be32 from)
+{
+	struct clink_endpoint *ep = clink_endpoint_find(cd, vpc, saddr);
+	struct clink_vtep *vtep = ep ? rcu_dereference(ep->vtep) : NULL;
+
+	return vtep && vtep->addr == from ? vtep : NULL;
+}
+
+/*
  * Answers a VPC VM asking for the MAC of a classic instance linked to its
  * VPC: the gateway is that instance's next hop, so it answers with its own
  * MAC, back to the VTEP the request came from. Returns 0 when the request is
@@ -50,10 +66,9 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 {
 	const struct arp_eth_ipv4 *req;
 	enum clink_drop_reason reason;
-	struct dst_cache *cache = NULL;
-	struct clink_endpoint *ep;
 	struct arp_eth_ipv4 *rep;
 	struct clink_link *link;
+	struct clink_vtep *vtep;
 	struct sk_buff *nskb;
 	u8 dmac[ETH_ALEN];
 
@@ -68,6 +83,9 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 		return CLINK_DROP_NOT_LINKED;
 	if (!clink_vpc_in_primary(vpc, req->sip))
 		return CLINK_DROP_SPOOFED_SOURCE;
+	vtep = source_vtep(cd, vpc, req->sip, from);
+	if (!vtep && READ_ONCE(cd->vtep_check))
+		return CLINK_DROP_VTEP_MISMATCH;
 	link = clink_link_find_addr(cd, req->tip);
 	if (!link || link->vpc != vpc)
 		return CLINK_DROP_NOT_LINKED;
@@ -90,15 +108,8 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	nskb->dev = cd->dev;
 	ether_addr_copy(dmac, inner_eth(skb)->h_source);
 
-	ep = clink_endpoint_find(cd, vpc, req->sip);
-	if (ep) {
-		struct clink_vtep *vtep = rcu_dereference(ep->vtep);
-
-		if (vtep && vtep->addr == from)
-			cache = &vtep->dst_cache;
-	}
-
-	reason = clink_encap_xmit(cd, nskb, vpc->vni, dmac, from, cache);
+	reason = clink_encap_xmit(cd, nskb, vpc->vni, dmac, from,
+				  vtep ? &vtep->dst_cache : NULL);
 	if (reason)
 		clink_drop(cd, nskb, reason, false);
 	return 0;
@@ -159,6 +170,11 @@ int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!clink_vpc_in_primary(vpc, fl.saddr)) {
 		reason = CLINK_DROP_SPOOFED_SOURCE;
+		goto drop;
+	}
+	if (READ_ONCE(cd->vtep_check) &&
+	    !source_vtep(cd, vpc, fl.saddr, from)) {
+		reason = CLINK_DROP_VTEP_MISMATCH;
 		goto drop;
 	}
 	link = clink_link_find_addr(cd, fl.daddr);

@@ -35,7 +35,7 @@ int clink_route_rebuild(struct clink_vpc *vpc, const struct clink_route *add,
 	u32 i, n = 0, max = 2 + vpc->n_secondary + (old ? old->n : 0);
 	const struct clink_route *r;
 
-	t = kmalloc(struct_size(t, r, max), GFP_KERNEL);
+	t = kmalloc(struct_size(t, r, max), CLINK_GFP);
 	if (!t)
 		return -ENOMEM;
 	t->r[n++] = (struct clink_route){ .dst = vpc->cidr, .primary = true,
@@ -273,9 +273,20 @@ int clink_nl_del_route(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* cb->args[0]: next entry of the table; cb->args[1]: next link. */
+/* The order of a route table (cmp_route()) as a number: a dump's key. */
+static u64 route_key(const struct clink_route *r)
+{
+	return (u64)(32 - r->dst.len) << 32 | ntohl(r->dst.addr);
+}
+
+/*
+ * The table's routes by key (pos->key), then the classiclink routes by
+ * instance index (pos->index): no deletion between two parts of the dump
+ * makes it skip or repeat a route.
+ */
 int clink_nl_dump_route(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct clink_dump_pos *pos = clink_dump_pos(cb);
 	struct clink_route_table *t;
 	struct clink_link *link;
 	struct clink_route r = {};
@@ -283,8 +294,8 @@ int clink_nl_dump_route(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr **attrs;
 	struct clink_dev *cd;
 	struct route_msg m;
-	long i;
 	int ret = 0;
+	u32 i;
 
 	cd = clink_nl_dump_begin(cb, &attrs);
 	if (IS_ERR(cd))
@@ -295,28 +306,28 @@ int clink_nl_dump_route(struct sk_buff *skb, struct netlink_callback *cb)
 		goto out;
 	}
 	m.vpc = vpc;
+	m.inst = NULL;
 	t = clink_deref(cd, vpc->routes);
-	for (i = cb->args[0]; t && i < t->n; i++) {
+	for (i = 0; !pos->phase && t && i < t->n; i++) {
 		m.r = &t->r[i];
-		m.inst = NULL;
+		if (route_key(m.r) < pos->key)
+			continue;
 		ret = clink_nl_dump_obj(skb, cb, cd, route_fill, &m);
 		if (ret)
 			goto out;
-		cb->args[0] = i + 1;
+		pos->key = route_key(m.r) + 1;
 	}
-	i = 0;
+	pos->phase = 1;
 	r.type = CLINK_ROUTE_CLASSICLINK;
 	r.dst.len = 32;
-	list_for_each_entry(link, &vpc->links, vpc_node) {
-		if (i++ < cb->args[1])
-			continue;
+	while ((link = clink_link_next(cd, vpc, &pos->index))) {
 		r.dst.addr = link->inst->addr;
 		m.r = &r;
 		m.inst = link->inst;
 		ret = clink_nl_dump_obj(skb, cb, cd, route_fill, &m);
 		if (ret)
-			goto out;
-		cb->args[1] = i;
+			break;
+		pos->index++;
 	}
 out:
 	clink_nl_dump_end(cd);

@@ -148,16 +148,18 @@ err_nomem:
 }
 
 /*
- * The link an ICMP error belongs to when the gateway itself sends it into
- * a VPC: about a packet of the VPC to a linked instance that the gateway
- * could not forward into the classic network (fragmentation needed at a
- * smaller classic MTU, no route, ...).  Its source is the gateway, not a
+ * The link a fragmentation-needed error belongs to when the gateway itself
+ * sends it into a VPC: about a packet of the VPC to a linked instance that
+ * did not fit the classic network's MTU. Its source is the gateway, not a
  * linked instance, yet without it path MTU discovery from a VPC towards
- * the classic network would black-hole.  Only errors the gateway
- * generates qualify (no input interface, a local source address): a
- * classic host must not reach a VPC by wrapping a packet in an ICMP
- * error.  The error goes to the source of the packet it quotes, which
- * that packet's destination (a linked instance) pins to one VPC.
+ * the classic network would black-hole. Only what PMTU needs qualifies:
+ * any other error (a Time Exceeded for a TTL 1 packet that a classic host
+ * sent with a VPC address as source, say) would carry bytes of that host's
+ * choosing into the VPC. Only errors the gateway generates qualify too (no
+ * input interface, a local source address), so a classic host cannot
+ * wrap a packet in an ICMP error of its own. The error goes to the source
+ * of the packet it quotes, which that packet's destination (a linked
+ * instance) pins to one VPC.
  */
 static struct clink_link *icmp_error_link(struct clink_dev *cd,
 					  struct sk_buff *skb,
@@ -175,8 +177,8 @@ static struct clink_link *icmp_error_link(struct clink_dev *cd,
 		return NULL;
 	icmph = (const struct icmphdr *)(skb->data + off);
 	quoted = (const struct iphdr *)(icmph + 1);
-	if (!icmp_is_err(icmph->type) || icmph->type == ICMP_REDIRECT ||
-	    quoted->saddr != fl->daddr)
+	if (icmph->type != ICMP_DEST_UNREACH ||
+	    icmph->code != ICMP_FRAG_NEEDED || quoted->saddr != fl->daddr)
 		return NULL;
 	if (inet_addr_type_dev_table(dev_net(cd->dev), cd->dev,
 				     fl->saddr) != RTN_LOCAL)

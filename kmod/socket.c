@@ -12,7 +12,8 @@ int clink_socket_open(struct clink_dev *cd)
 {
 	struct udp_port_cfg port_cfg = {
 		.family = AF_INET,
-		.local_ip.s_addr = htonl(INADDR_ANY),
+		/* INADDR_ANY (0) unless the device has a local address */
+		.local_ip.s_addr = cd->local,
 		.local_udp_port = cd->port,
 	};
 	struct udp_tunnel_sock_cfg tunnel_cfg = {

@@ -280,7 +280,7 @@ int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 	struct clink_vpc *vpc, *other, *new;
 	int ret;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	new = kzalloc(sizeof(*new), CLINK_GFP);
 	if (!new)
 		return -ENOMEM;
 	ret = clink_nl_get_id(info, CLINK_A_VPC_ID, new->id);
@@ -330,14 +330,14 @@ int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 	INIT_LIST_HEAD(&vpc->links);
 	INIT_LIST_HEAD(&vpc->endpoints);
 	ret = -ENOMEM;
-	vpc->traffic = alloc_percpu(struct clink_traffic);
+	vpc->traffic = alloc_percpu_gfp(struct clink_traffic, CLINK_GFP);
 	if (!vpc->traffic)
 		goto err_free;
 	ret = clink_route_rebuild(vpc, NULL, NULL);
 	if (ret)
 		goto err_free_traffic;
 	ret = xa_alloc_cyclic(&cd->vpcs, &vpc->index, vpc, xa_limit_32b,
-			      &cd->vpc_next, GFP_KERNEL);
+			      &cd->vpc_next, CLINK_GFP);
 	if (ret < 0)
 		goto err_free_routes;
 	ret = rhashtable_insert_fast(&cd->vpcs_by_id, &vpc->id_node, id_params);
@@ -586,7 +586,7 @@ int clink_vpc_init(struct clink_dev *cd)
 		rhashtable_destroy(&cd->vpcs_by_id);
 		return ret;
 	}
-	xa_init_flags(&cd->vpcs, XA_FLAGS_ALLOC);
+	xa_init_flags(&cd->vpcs, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	return 0;
 }
 

@@ -222,13 +222,13 @@ run c -s dev show
 drops_line=$(sed -n 3p <<<"$OUT")
 [ "$RC" -eq 0 ] &&
 	[ "$(sed -n 2p <<<"$OUT")" = "    to-vpc 0 packets 0 bytes  to-classic 0 packets 0 bytes" ] &&
-	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0" ]
+	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0 vtep-mismatch 0" ]
 rc=$?
 detail "$OUT"
 log_test $rc "-s dev show: traffic line and every drop counter by name"
 
 check_jq "-j -s dev show: stats and drops objects" \
-	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 14 and
+	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 15 and
 	 .[0].drops.spoofed_source == 0 and .[0].drops.no_link == 0' \
 	c -j -s dev show
 
@@ -503,7 +503,8 @@ unpriv() { ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups
 	--inh-caps=-all --bounding-set=-all "$CLINKCTL" "$@"; }
 check_err "unprivileged change: EPERM" 1 "Error: Operation not permitted" \
 	unpriv vpc add vpc-p vni 999 cidr 172.29.0.0/16
-check_ok "unprivileged read works" unpriv vpc show vpc-a
+check_err "unprivileged read: EPERM" 1 "Error: Operation not permitted" \
+	unpriv vpc show vpc-a
 
 # -- monitor -------------------------------------------------------------------
 

@@ -23,11 +23,13 @@ static const char dev_usage[] =
 "                    max-links-per-vpc N | max-vpcs N | max-instances N |\n"
 "                    max-links N | max-endpoints N |\n"
 "                    classic-space PREFIX[,PREFIX...] |\n"
-"                    vpc-eligible { PREFIX[,PREFIX...] | none } }\n";
+"                    vpc-eligible { PREFIX[,PREFIX...] | none } |\n"
+"                    vtep-check { on | off } }\n";
 
 struct dev_attrs {
 	const char *name, *region;
-	bool has_local, has_port, has_classic, has_eligible;
+	bool has_local, has_port, has_classic, has_eligible, has_vtep_check;
+	bool vtep_check;
 	struct in_addr local;
 	uint16_t port;
 	uint32_t max[5];
@@ -84,6 +86,12 @@ static int parse_dev_attrs(int argc, char **argv, struct dev_attrs *d)
 			if (parse_prefix_list(*argv, &d->eligible))
 				return INVALID("prefix list");
 			d->has_eligible = true;
+		} else if (matches(*argv, "vtep-check")) {
+			NEXT_ARG();
+			if (parse_onoff(*argv, &d->vtep_check))
+				return usage_error(USAGE, "\"vtep-check\" takes on or off, not \"%s\"",
+						   *argv);
+			d->has_vtep_check = true;
 		} else {
 			for (i = 0; i < 5; i++)
 				if (!strcmp(*argv, max_attrs[i].keyword))
@@ -130,6 +138,8 @@ static int dev_newlink(int argc, char **argv, bool create)
 		put_prefix_list(nlh, IFLA_CLINK_CLASSIC_SPACE, &d.classic);
 	if (d.has_eligible)
 		put_prefix_list(nlh, IFLA_CLINK_VPC_ELIGIBLE, &d.eligible);
+	if (d.has_vtep_check)
+		nl_put_u8(nlh, IFLA_CLINK_VTEP_CHECK, d.vtep_check);
 	nl_nest_end(nlh, data);
 	nl_nest_end(nlh, linkinfo);
 	return rtnl_talk(nlh);
@@ -245,6 +255,12 @@ void dev_print(clink_tb_t tb)
 	if (tb[CLINK_A_DEV_VPC_ELIGIBLE])
 		print_prefix_list("vpc_eligible", "vpc-eligible",
 				  tb[CLINK_A_DEV_VPC_ELIGIBLE]);
+	/* Text shows only the exception, as ip shows "nolearning". */
+	if (tb[CLINK_A_DEV_VTEP_CHECK]) {
+		bool on = mnl_attr_get_u8(tb[CLINK_A_DEV_VTEP_CHECK]);
+
+		print_onoff("vtep_check", on ? NULL : " vtep-check %s", on);
+	}
 	if (tb[CLINK_A_DEV_N_VPCS]) {
 		print_uint("vpcs", " vpcs %llu", u32_or_0(tb[CLINK_A_DEV_N_VPCS]));
 		print_uint("instances", " instances %llu",

@@ -62,6 +62,7 @@ static const char *const drop_reasons[] = {
 	[CLINK_DROP_NO_ROUTE] = "no-route",
 	[CLINK_DROP_TTL] = "ttl",
 	[CLINK_DROP_NOMEM] = "nomem",
+	[CLINK_DROP_VTEP_MISMATCH] = "vtep-mismatch",
 };
 
 #define A(type, n, k)		[(type)] = { .name = (n), .kind = (k) }
@@ -125,6 +126,7 @@ static const struct attr_desc attrs[CLINK_A_MAX + 1] = {
 	A(CLINK_A_DROPS, "drops", ATTR_NEST),
 	E(CLINK_A_EVENT_REASON, "event-reason", event_reasons),
 	A(CLINK_A_PREFIX_ENTRY, "prefix-entry", ATTR_NEST),
+	A(CLINK_A_DEV_VTEP_CHECK, "dev-vtep-check", ATTR_U8),
 };
 
 const struct attr_desc *attr_desc(uint16_t type)

@@ -11,9 +11,10 @@
  * ACLs, classic instances and their links) belongs to one clink device and
  * is managed through the generic netlink family CLINK_GENL_NAME, version
  * CLINK_GENL_VERSION. The family is netns-aware: a request acts on the
- * devices of the sender's network namespace only. Every command that
- * changes state needs CAP_NET_ADMIN in the user namespace that owns that
- * network namespace (GENL_UNS_ADMIN_PERM); reads need no privilege.
+ * devices of the sender's network namespace only. Every command, reads
+ * (GET and dumps) included, needs CAP_NET_ADMIN in the user namespace that
+ * owns that network namespace (GENL_UNS_ADMIN_PERM), and so does joining
+ * the events group (GENL_MCAST_CAP_NET_ADMIN): EPERM otherwise.
  *
  * All addresses are IPv4, in network byte order, 4 bytes
  * (NLA_POLICY_EXACT_LEN(4)). Strings are NUL-terminated.
@@ -77,7 +78,9 @@
  *   do or dump. Replies with:
  *    CLINK_A_IFINDEX, CLINK_A_IFNAME
  *    CLINK_A_DEV_VERSION: string, module version
- *    CLINK_A_DEV_LOCAL: underlay source address (0.0.0.0: chosen by route)
+ *    CLINK_A_DEV_LOCAL: underlay source address (0.0.0.0: chosen by route);
+ *                       when set, the UDP socket is bound to it, so VXLAN
+ *                       to the gateway's other addresses is not received
  *    CLINK_A_DEV_PORT: u16, UDP destination port (host order), default 4789
  *    CLINK_A_DEV_REGION: string
  *    CLINK_A_DEV_MAC: 6 bytes, the gateway's MAC on the inner Ethernet
@@ -88,6 +91,13 @@
  *    CLINK_A_DEV_CLASSIC_SPACE: prefix list (default 10.0.0.0/8)
  *    CLINK_A_DEV_VPC_ELIGIBLE: prefix list (default empty: any prefix
  *                              outside the classic space)
+ *    CLINK_A_DEV_VTEP_CHECK: u8 0|1 (default 1). On, a packet or ARP
+ *                request from the underlay is accepted only when its inner
+ *                source is an endpoint of the VNI's VPC whose VTEP is the
+ *                outer source address (else CLINK_DROP_VTEP_MISMATCH): no
+ *                underlay host can speak for a VPC address it does not
+ *                host. Off: any VTEP may send for any address of the
+ *                VPC, as with the stock vxlan driver.
  *    CLINK_A_DEV_N_VPCS, CLINK_A_DEV_N_INSTANCES, CLINK_A_DEV_N_LINKS,
  *    CLINK_A_DEV_N_ENDPOINTS: u32, current counts
  *    CLINK_A_DEV_GENERATION: u32, bumped by every change, never 0
@@ -101,9 +111,9 @@
  *   EBUSY otherwise), _REGION, _MAC, _MAX_LINKS_PER_VPC (not below the
  *   number of links of any VPC), _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not
  *   below the current count), _CLASSIC_SPACE and _VPC_ELIGIBLE (only while
- *   no VPC has ClassicLink enabled). All or nothing. EBUSY applies only to
- *   a value that changes: re-applying the current local address, port or
- *   lists is fine. _REGION cannot change while a VPC of another region has
+ *   no VPC has ClassicLink enabled) and _VTEP_CHECK. All or nothing. EBUSY
+ *   applies only to a value that changes: re-applying the current local
+ *   address, port or lists is fine. _REGION cannot change while a VPC of another region has
  *   ClassicLink enabled (EBUSY). The classic space cannot be empty
  *   (EINVAL); an empty vpc-eligible list means any prefix outside the
  *   classic space. _MAC must be a unicast address. The same attributes
@@ -269,7 +279,10 @@
  * Dumps resume across messages and are checked with the device's
  * generation counter: a dump that raced a change is flagged with
  * NLM_F_DUMP_INTR and should be retried. Each part of a dump is consistent
- * in itself (taken under the device's lock).
+ * in itself (taken under the device's lock), and a dump resumes by key
+ * (device ifindex, the order in which objects were created, ACL priority,
+ * route prefix), never by position: an object deleted or added between two
+ * parts never makes the dump skip or repeat another one.
  *
  * Traffic statistics (CLINK_A_STATS nest)
  * =======================================
@@ -396,6 +409,7 @@ enum clink_attr {
 	CLINK_A_DROPS,			/* nest, u64 per enum clink_drop_reason */
 	CLINK_A_EVENT_REASON,		/* u8, enum clink_event_reason */
 	CLINK_A_PREFIX_ENTRY,		/* prefix, inside prefix lists */
+	CLINK_A_DEV_VTEP_CHECK,		/* u8 0|1 */
 
 	__CLINK_A_MAX
 };
@@ -445,6 +459,7 @@ enum clink_drop_reason {
 	CLINK_DROP_NO_ROUTE,		/* no underlay route to the VTEP */
 	CLINK_DROP_TTL,			/* inner TTL expired */
 	CLINK_DROP_NOMEM,		/* allocation or headroom failure */
+	CLINK_DROP_VTEP_MISMATCH,	/* inner source not an endpoint behind the outer source */
 
 	__CLINK_DROP_MAX
 };
@@ -517,6 +532,7 @@ enum {
 	IFLA_CLINK_MAX_ENDPOINTS,	/* u32 */
 	IFLA_CLINK_CLASSIC_SPACE,	/* prefix list */
 	IFLA_CLINK_VPC_ELIGIBLE,	/* prefix list */
+	IFLA_CLINK_VTEP_CHECK,		/* u8 0|1 */
 
 	__IFLA_CLINK_MAX
 };
