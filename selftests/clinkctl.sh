@@ -711,6 +711,11 @@ rc=$?
 log_test $rc "save of the replayed configuration is identical"
 check_out "save dev NAME: every line names the device" \
 	"$(sed -E '/^(#|$|dev set)/!s/$/ dev clink0/' <<<"$save1")" c save dev clink0
+c dev set clink0 vtep-check off
+run c save
+grep -qx 'dev set clink0 region r1 .* vtep-check off' <<<"$OUT"
+log_test $? "save: vtep-check off is saved (on, the default, is not)"
+c dev set clink0 vtep-check on
 
 # -- a large batch ---------------------------------------------------------------
 

@@ -195,6 +195,19 @@ drops_snapshot
 ping_all "$c1" "$VM_IP" && ping_all "$vm1" "$C1_IP" && check_drops ""
 log_test $? "with local set: i-linked <-> vm1 ping both ways"
 
+# A cluster's anycast VTEP may be configured after clink0 is up (clinkd
+# brings the device up before the address exists): the bind must not
+# need the address yet.
+rc=0
+ip -n "$gw" link set "$CLINK_DEV" down &&
+	clinkctl_gw dev set "$CLINK_DEV" local 192.0.2.99 &&
+	ip -n "$gw" link set "$CLINK_DEV" up || rc=1
+[ "$(sock_addr)" = "192.0.2.99:$VXLAN_PORT" ] || {
+	detail "with local 192.0.2.99: socket on $(sock_addr)"
+	rc=1
+}
+log_test $rc "local not configured on any interface yet: the device comes up bound to it"
+
 dmesg_clean
 log_test $? "no kernel warnings"
 

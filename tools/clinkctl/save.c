@@ -191,9 +191,15 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 		len = strlen(line);
 	}
 	get_prefix_list(tb[CLINK_A_DEV_VPC_ELIGIBLE], &l);
-	if (l.n && len < sizeof(line))
+	if (l.n && len < sizeof(line)) {
 		fmt_list(line + len, sizeof(line) - len, "vpc-eligible",
 			 tb[CLINK_A_DEV_VPC_ELIGIBLE]);
+		len = strlen(line);
+	}
+	/* on is the default: only "off" is worth a word */
+	if (tb[CLINK_A_DEV_VTEP_CHECK] && !mnl_attr_get_u8(tb[CLINK_A_DEV_VTEP_CHECK]) &&
+	    len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, " vtep-check off");
 	s->dev_line = strdup(line);
 	if (!s->dev_line || !s->ifname)
 		s->oom = true;
