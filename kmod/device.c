@@ -72,6 +72,16 @@ err_free_tstats:
 	return ret;
 }
 
+static void free_counters(struct net_device *dev)
+{
+	struct clink_dev *cd = netdev_priv(dev);
+
+	free_percpu(cd->traffic);
+	free_percpu(cd->drops);
+	if (!CLINK_CORE_TSTATS)
+		free_percpu(dev->tstats);
+}
+
 /*
  * Called under RTNL once the device is closed and unlisted and no packet
  * is in flight any more: netlink requests still holding a reference see
@@ -90,10 +100,12 @@ static void clink_uninit(struct net_device *dev)
 	mutex_unlock(&cd->lock);
 
 	gro_cells_destroy(&cd->gro_cells);
-	free_percpu(cd->traffic);
-	free_percpu(cd->drops);
-	if (!CLINK_CORE_TSTATS)
-		free_percpu(dev->tstats);
+	/*
+	 * Without a destructor (set once registered) registration failed:
+	 * nothing else will free the counters.
+	 */
+	if (!dev->priv_destructor)
+		free_counters(dev);
 }
 
 static const struct net_device_ops clink_netdev_ops = {
@@ -112,12 +124,17 @@ static void clink_destruct(struct net_device *dev)
 {
 	struct clink_dev *cd = netdev_priv(dev);
 
-	/* Tables are empty since ndo_uninit; objects may still be in RCU. */
+	/*
+	 * Tables are empty since ndo_uninit; objects may still be in RCU.
+	 * The counters go only now: the stack may read them until here.
+	 */
 	clink_instance_uninit(cd);
 	clink_endpoint_uninit(cd);
 	clink_vpc_uninit(cd);
 	kfree(rcu_access_pointer(cd->classic_space));
 	kfree(rcu_access_pointer(cd->vpc_eligible));
+	kfree(rcu_access_pointer(cd->dp));
+	free_counters(dev);
 	mutex_destroy(&cd->lock);
 }
 
@@ -352,14 +369,15 @@ static void set_list(struct clink_dev *cd,
 static int check_config(struct clink_dev *cd, struct clink_dev_cfg *cfg,
 			struct netlink_ext_ack *extack)
 {
+	const struct clink_dp_cfg *dp = clink_dp_cfg(cd);
 	const struct nlattr *const *a = cfg->attr;
 	struct clink_vpc *vpc;
 	unsigned long index;
 	int i;
 
 	if (netif_running(cd->dev) &&
-	    ((a[CLINK_CFG_LOCAL] && cfg->local != cd->local) ||
-	     (a[CLINK_CFG_PORT] && htons(cfg->port) != cd->port))) {
+	    ((a[CLINK_CFG_LOCAL] && cfg->local != dp->local) ||
+	     (a[CLINK_CFG_PORT] && htons(cfg->port) != dp->port))) {
 		NL_SET_ERR_MSG_ATTR(extack, a[CLINK_CFG_LOCAL] ?: a[CLINK_CFG_PORT],
 				    "the underlay address and port cannot change while the device is up");
 		return -EBUSY;
@@ -407,26 +425,38 @@ int clink_dev_configure(struct clink_dev *cd, struct clink_dev_cfg *cfg,
 			struct netlink_ext_ack *extack)
 {
 	const struct nlattr *const *a = cfg->attr;
+	struct clink_dp_cfg *old, *dp = NULL;
 	int i, ret;
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&cd->lock);
 
 	ret = check_config(cd, cfg, extack);
+	if (!ret && (a[CLINK_CFG_LOCAL] || a[CLINK_CFG_PORT] ||
+		     a[CLINK_CFG_MAC] || a[CLINK_CFG_VTEP_CHECK])) {
+		old = clink_dp_cfg(cd);
+		dp = kmemdup(old, sizeof(*old), CLINK_GFP);
+		if (!dp)
+			ret = -ENOMEM;
+	}
 	if (ret) {
 		clink_dev_cfg_free(cfg);
 		return ret;
 	}
-	if (a[CLINK_CFG_LOCAL])
-		WRITE_ONCE(cd->local, cfg->local);
-	if (a[CLINK_CFG_PORT])
-		WRITE_ONCE(cd->port, htons(cfg->port));
+	if (dp) {
+		if (a[CLINK_CFG_LOCAL])
+			dp->local = cfg->local;
+		if (a[CLINK_CFG_PORT])
+			dp->port = htons(cfg->port);
+		if (a[CLINK_CFG_MAC])
+			ether_addr_copy(dp->mac, cfg->mac);
+		if (a[CLINK_CFG_VTEP_CHECK])
+			dp->vtep_check = cfg->vtep_check;
+		rcu_assign_pointer(cd->dp, dp);
+		kfree_rcu(old, rcu);
+	}
 	if (a[CLINK_CFG_REGION])
 		strscpy_pad(cd->region, cfg->region, sizeof(cd->region));
-	if (a[CLINK_CFG_MAC])
-		clink_dev_set_mac(cd, cfg->mac);
-	if (a[CLINK_CFG_VTEP_CHECK])
-		WRITE_ONCE(cd->vtep_check, cfg->vtep_check);
 	for (i = CLINK_CFG_MAX_LINKS_PER_VPC; i <= CLINK_CFG_MAX_ENDPOINTS; i++)
 		if (a[i])
 			*limit_of(cd, i) = cfg->max[i];
@@ -446,22 +476,28 @@ static int clink_newlink(struct net *src_net, struct net_device *dev,
 	struct clink_dev *cd = netdev_priv(dev);
 	struct clink_prefix_list *cs;
 	struct clink_dev_cfg cfg;
+	struct clink_dp_cfg *dp;
 	int ret;
 
 	mutex_init(&cd->lock);
 	INIT_LIST_HEAD(&cd->list);
 	cd->generation = 1;
-	cd->port = htons(CLINK_DEFAULT_PORT);
-	eth_random_addr(cd->mac);
 	cd->max_links_per_vpc = CLINK_DEFAULT_MAX_LINKS_PER_VPC;
 	cd->max_vpcs = CLINK_DEFAULT_MAX_VPCS;
 	cd->max_instances = CLINK_DEFAULT_MAX_INSTANCES;
 	cd->max_links = CLINK_DEFAULT_MAX_LINKS;
 	cd->max_endpoints = CLINK_DEFAULT_MAX_ENDPOINTS;
-	cd->vtep_check = true;
+	dp = kzalloc(sizeof(*dp), CLINK_GFP);
+	if (!dp)
+		return -ENOMEM;
+	dp->port = htons(CLINK_DEFAULT_PORT);
+	eth_random_addr(dp->mac);
+	dp->vtep_check = true;
+	RCU_INIT_POINTER(cd->dp, dp);
+	ret = -ENOMEM;
 	cs = clink_prefix_list_alloc(1, CLINK_GFP);
 	if (!cs)
-		return -ENOMEM;
+		goto err_free_lists;
 	cs->p[0].addr = htonl(0x0a000000);
 	cs->p[0].len = 8;
 	RCU_INIT_POINTER(cd->classic_space, cs);
@@ -502,6 +538,7 @@ err_uninit_vpc:
 err_free_lists:
 	kfree(rcu_access_pointer(cd->classic_space));
 	kfree(rcu_access_pointer(cd->vpc_eligible));
+	kfree(rcu_access_pointer(cd->dp));
 	mutex_destroy(&cd->lock);
 	return ret;
 }
@@ -542,12 +579,14 @@ static size_t clink_get_size(const struct net_device *dev)
 static int clink_fill_info(struct sk_buff *skb, const struct net_device *dev)
 {
 	struct clink_dev *cd = netdev_priv(dev);
+	const struct clink_dp_cfg *dp;
 	int ret = -EMSGSIZE;
 
 	/* RTNL is held, which serialises with every configuration change. */
+	dp = clink_dp_cfg(cd);
 	rcu_read_lock();
-	if (nla_put_in_addr(skb, IFLA_CLINK_LOCAL, cd->local) ||
-	    nla_put_u16(skb, IFLA_CLINK_PORT, ntohs(cd->port)) ||
+	if (nla_put_in_addr(skb, IFLA_CLINK_LOCAL, dp->local) ||
+	    nla_put_u16(skb, IFLA_CLINK_PORT, ntohs(dp->port)) ||
 	    nla_put_string(skb, IFLA_CLINK_REGION, cd->region) ||
 	    nla_put_u32(skb, IFLA_CLINK_MAX_LINKS_PER_VPC, cd->max_links_per_vpc) ||
 	    nla_put_u32(skb, IFLA_CLINK_MAX_VPCS, cd->max_vpcs) ||
@@ -558,7 +597,7 @@ static int clink_fill_info(struct sk_buff *skb, const struct net_device *dev)
 				  rcu_dereference(cd->classic_space)) ||
 	    clink_prefix_list_put(skb, IFLA_CLINK_VPC_ELIGIBLE,
 				  rcu_dereference(cd->vpc_eligible)) ||
-	    nla_put_u8(skb, IFLA_CLINK_VTEP_CHECK, cd->vtep_check))
+	    nla_put_u8(skb, IFLA_CLINK_VTEP_CHECK, dp->vtep_check))
 		goto out;
 	ret = 0;
 out:
@@ -650,11 +689,13 @@ static int drops_put(struct sk_buff *skb, struct clink_dev *cd)
 
 int clink_dev_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 {
+	const struct clink_dp_cfg *dp = clink_dp_cfg(cd);
+
 	if (nla_put_string(skb, CLINK_A_DEV_VERSION, CLINK_VERSION) ||
-	    nla_put_in_addr(skb, CLINK_A_DEV_LOCAL, cd->local) ||
-	    nla_put_u16(skb, CLINK_A_DEV_PORT, ntohs(cd->port)) ||
+	    nla_put_in_addr(skb, CLINK_A_DEV_LOCAL, dp->local) ||
+	    nla_put_u16(skb, CLINK_A_DEV_PORT, ntohs(dp->port)) ||
 	    nla_put_string(skb, CLINK_A_DEV_REGION, cd->region) ||
-	    nla_put(skb, CLINK_A_DEV_MAC, ETH_ALEN, cd->mac) ||
+	    nla_put(skb, CLINK_A_DEV_MAC, ETH_ALEN, dp->mac) ||
 	    nla_put_u32(skb, CLINK_A_DEV_MAX_LINKS_PER_VPC, cd->max_links_per_vpc) ||
 	    nla_put_u32(skb, CLINK_A_DEV_MAX_VPCS, cd->max_vpcs) ||
 	    nla_put_u32(skb, CLINK_A_DEV_MAX_INSTANCES, cd->max_instances) ||
@@ -664,7 +705,7 @@ int clink_dev_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 				  clink_deref(cd, cd->classic_space)) ||
 	    clink_prefix_list_put(skb, CLINK_A_DEV_VPC_ELIGIBLE,
 				  clink_deref(cd, cd->vpc_eligible)) ||
-	    nla_put_u8(skb, CLINK_A_DEV_VTEP_CHECK, cd->vtep_check) ||
+	    nla_put_u8(skb, CLINK_A_DEV_VTEP_CHECK, dp->vtep_check) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_VPCS, cd->n_vpcs) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_INSTANCES, cd->n_instances) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_LINKS, cd->n_links) ||

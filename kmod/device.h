@@ -5,6 +5,7 @@
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/mutex.h>
+#include <linux/rtnetlink.h>
 #include <linux/rhashtable.h>
 #include <linux/xarray.h>
 #include <linux/u64_stats_sync.h>
@@ -43,6 +44,19 @@ struct clink_drops {
 };
 
 /*
+ * The device configuration the datapath reads: never changed once
+ * published, a change publishes a new one (RCU), so a packet sees all of
+ * one or all of the other.
+ */
+struct clink_dp_cfg {
+	__be32 local;			/* 0: chosen by route */
+	__be16 port;			/* network order */
+	u8 mac[ETH_ALEN];		/* the gateway's, inner Ethernet */
+	bool vtep_check;
+	struct rcu_head rcu;
+};
+
+/*
  * One gateway. Writers (netlink, rtnetlink) serialise on @lock; the
  * datapath reads every table under RCU and never takes @lock.
  */
@@ -53,22 +67,13 @@ struct clink_dev {
 	bool dead;			/* set in ndo_uninit, under @lock */
 	u32 generation;			/* bumped by every change, never 0 */
 
-	/*
-	 * configuration; the datapath reads local/port/mac/vtep_check with
-	 * READ_ONCE
-	 */
-	__be32 local;
-	__be16 port;			/* network order */
-	union {				/* written and read as one word */
-		u8 mac[ETH_ALEN];
-		u64 mac_word;
-	};
+	/* configuration */
+	struct clink_dp_cfg __rcu *dp;	/* what the datapath reads */
 	char region[CLINK_ID_MAXLEN];
 	u32 max_links_per_vpc;
 	u32 max_vpcs, max_instances, max_links, max_endpoints;
 	struct clink_prefix_list __rcu *classic_space;
 	struct clink_prefix_list __rcu *vpc_eligible;
-	bool vtep_check;
 
 	u32 n_vpcs, n_instances, n_links, n_endpoints;
 
@@ -109,6 +114,16 @@ int clink_dev_for_each(struct net *net, unsigned long *ifindex,
 /* A pointer published with RCU, read by a writer holding cd->lock. */
 #define clink_deref(cd, p) \
 	rcu_dereference_protected(p, lockdep_is_held(&(cd)->lock))
+
+/*
+ * The datapath configuration outside the datapath: its writers hold both
+ * RTNL and cd->lock, so either one will do.
+ */
+static inline struct clink_dp_cfg *clink_dp_cfg(struct clink_dev *cd)
+{
+	return rcu_dereference_protected(cd->dp, lockdep_rtnl_is_held() ||
+					 lockdep_is_held(&cd->lock));
+}
 
 static inline void clink_dev_changed(struct clink_dev *cd)
 {
@@ -184,30 +199,6 @@ static inline void clink_traffic_add(struct clink_traffic __percpu *t,
 		u64_stats_add(&s->to_classic_bytes, len);
 	}
 	u64_stats_update_end(&s->syncp);
-}
-
-/*
- * The gateway's MAC, which SET_DEV may change while packets are sent:
- * one 64-bit store and one load, so no packet carries half of each.
- */
-union clink_mac_word {
-	u64 word;
-	u8 mac[8];
-};
-
-static inline void clink_dev_mac(const struct clink_dev *cd, u8 *dst)
-{
-	union clink_mac_word m = { .word = READ_ONCE(cd->mac_word) };
-
-	ether_addr_copy(dst, m.mac);
-}
-
-static inline void clink_dev_set_mac(struct clink_dev *cd, const u8 *mac)
-{
-	union clink_mac_word m = { .word = 0 };
-
-	memcpy(m.mac, mac, ETH_ALEN);
-	WRITE_ONCE(cd->mac_word, m.word);
 }
 
 #endif /* _CLINK_DEVICE_H */

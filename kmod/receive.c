@@ -84,7 +84,7 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	if (!clink_vpc_in_primary(vpc, req->sip))
 		return CLINK_DROP_SPOOFED_SOURCE;
 	vtep = source_vtep(cd, vpc, req->sip, from);
-	if (!vtep && READ_ONCE(cd->vtep_check))
+	if (!vtep && rcu_dereference(cd->dp)->vtep_check)
 		return CLINK_DROP_VTEP_MISMATCH;
 	link = clink_link_find_addr(cd, req->tip);
 	if (!link || link->vpc != vpc)
@@ -100,7 +100,7 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	rep = skb_put(nskb, sizeof(*rep));
 	rep->hdr = req->hdr;
 	rep->hdr.ar_op = htons(ARPOP_REPLY);
-	clink_dev_mac(cd, rep->sha);
+	ether_addr_copy(rep->sha, rcu_dereference(cd->dp)->mac);
 	rep->sip = req->tip;
 	ether_addr_copy(rep->tha, req->sha);
 	rep->tip = req->sip;
@@ -172,7 +172,7 @@ int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		reason = CLINK_DROP_SPOOFED_SOURCE;
 		goto drop;
 	}
-	if (READ_ONCE(cd->vtep_check) &&
+	if (rcu_dereference(cd->dp)->vtep_check &&
 	    !source_vtep(cd, vpc, fl.saddr, from)) {
 		reason = CLINK_DROP_VTEP_MISMATCH;
 		goto drop;

@@ -38,6 +38,7 @@ int clink_route_rebuild(struct clink_vpc *vpc, const struct clink_route *add,
 	t = kmalloc(struct_size(t, r, max), CLINK_GFP);
 	if (!t)
 		return -ENOMEM;
+	t->primary = vpc->cidr;
 	t->r[n++] = (struct clink_route){ .dst = vpc->cidr, .primary = true,
 					  .type = CLINK_ROUTE_LOCAL };
 	for (i = 0; i < vpc->n_secondary; i++)

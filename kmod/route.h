@@ -21,6 +21,7 @@ struct clink_route {
  */
 struct clink_route_table {
 	struct rcu_head rcu;
+	struct clink_prefix primary;	/* the VPC's primary CIDR, for the datapath */
 	u32 n;
 	struct clink_route r[];
 };

@@ -24,15 +24,16 @@
 #include "route.h"
 #include "flow.h"
 
-static struct rtable *vtep_route(struct clink_dev *cd, struct net *net,
+static struct rtable *vtep_route(struct clink_dev *cd,
+				 const struct clink_dp_cfg *dp, struct net *net,
 				 __be32 vtep, struct dst_cache *cache,
 				 __be32 *saddr)
 {
 	struct flowi4 fl4 = {
 		.daddr = vtep,
-		.saddr = READ_ONCE(cd->local),
+		.saddr = dp->local,
 		.flowi4_proto = IPPROTO_UDP,
-		.fl4_dport = READ_ONCE(cd->port),
+		.fl4_dport = dp->port,
 	};
 	struct rtable *rt;
 
@@ -86,6 +87,7 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 					const u8 *dmac, __be32 vtep,
 					struct dst_cache *cache)
 {
+	const struct clink_dp_cfg *dp = rcu_dereference(cd->dp);
 	struct net *net = dev_net(cd->dev);
 	bool ip = skb->protocol == htons(ETH_P_IP);
 	__be16 sport, df = 0;
@@ -100,7 +102,7 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 	if (unlikely(!sock))
 		return CLINK_DROP_NO_ROUTE;
 
-	rt = vtep_route(cd, sock_net(sock->sk), vtep, cache, &saddr);
+	rt = vtep_route(cd, dp, sock_net(sock->sk), vtep, cache, &saddr);
 	if (IS_ERR(rt))
 		return CLINK_DROP_NO_ROUTE;
 
@@ -124,7 +126,7 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	ether_addr_copy(eth->h_dest, dmac);
-	clink_dev_mac(cd, eth->h_source);
+	ether_addr_copy(eth->h_source, dp->mac);
 	eth->h_proto = skb->protocol;
 
 	/* Inner headers are recorded here, so mac_header must be set first. */
@@ -138,7 +140,7 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 
 	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, vtep, tos,
 			    ip4_dst_hoplimit(&rt->dst), df, sport,
-			    READ_ONCE(cd->port),
+			    dp->port,
 			    !net_eq(net, sock_net(sock->sk)), true);
 	return 0;
 

@@ -50,18 +50,19 @@ int clink_socket_open(struct clink_dev *cd)
 		.encap_rcv = clink_udp_encap_recv,
 		.encap_err_lookup = clink_udp_encap_err_lookup,
 	};
+	const struct clink_dp_cfg *dp = clink_dp_cfg(cd);
 	struct net *net = dev_net(cd->dev);
 	struct socket *sock;
 	int err;
 
-	err = clink_udp_sock_create(net, cd->local, cd->port, &sock);
+	err = clink_udp_sock_create(net, dp->local, dp->port, &sock);
 	if (err) {
 		if (err == -EADDRINUSE)
 			netdev_err(cd->dev, "UDP port %u is already in use\n",
-				   ntohs(cd->port));
+				   ntohs(dp->port));
 		else
 			netdev_err(cd->dev, "cannot bind UDP port %u: %d\n",
-				   ntohs(cd->port), err);
+				   ntohs(dp->port), err);
 		return err;
 	}
 

@@ -32,28 +32,14 @@ struct clink_vpc *clink_vpc_find_vni(struct clink_dev *cd, u32 vni)
 }
 
 /*
- * The datapath checks the primary CIDR without the lock while a replace
- * may change it: address and length are written and read as one word.
+ * The datapath reads the primary CIDR from the route table, published
+ * whole by RCU with every change of it: vpc->cidr is the writers' copy.
  */
-union cidr_word {
-	u64 word;
-	struct clink_prefix p;
-};
-
-static void set_cidr(struct clink_vpc *vpc, const struct clink_prefix *p)
-{
-	union cidr_word c = { .word = 0 };
-
-	BUILD_BUG_ON(sizeof(struct clink_prefix) != sizeof(u64));
-	c.p = *p;
-	WRITE_ONCE(*(u64 *)&vpc->cidr, c.word);
-}
-
 bool clink_vpc_in_primary(struct clink_vpc *vpc, __be32 addr)
 {
-	union cidr_word c = { .word = READ_ONCE(*(const u64 *)&vpc->cidr) };
+	const struct clink_route_table *t = rcu_dereference(vpc->routes);
 
-	return clink_prefix_contains(&c.p, addr);
+	return t && clink_prefix_contains(&t->primary, addr);
 }
 
 static bool in_secondary(const struct clink_vpc *vpc, __be32 addr)
@@ -239,7 +225,7 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 			return ret;
 	}
 	if (cidr_changed) {
-		set_cidr(vpc, &new->cidr);
+		vpc->cidr = new->cidr;
 		ret = clink_route_rebuild(vpc, NULL, NULL);
 		if (ret)
 			goto err_restore_cidr;
@@ -266,7 +252,7 @@ err_restore_vni:
 				       vni_params));
 err_restore_cidr:
 	if (cidr_changed) {
-		set_cidr(vpc, &old_cidr);
+		vpc->cidr = old_cidr;
 		clink_route_rebuild(vpc, NULL, NULL);
 	}
 	return ret;

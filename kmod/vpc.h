@@ -14,7 +14,7 @@ struct clink_vpc {
 	struct clink_dev *cd;
 	char id[CLINK_ID_MAXLEN];	/* zero padded: the hash key */
 	u32 vni;
-	struct clink_prefix cidr __aligned(8);	/* see clink_vpc_in_primary() */
+	struct clink_prefix cidr;	/* primary; the datapath reads routes->primary */
 	struct clink_prefix secondary[CLINK_MAX_SECONDARY];
 	u8 n_secondary;
 	char region[CLINK_ID_MAXLEN];
