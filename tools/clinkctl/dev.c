@@ -142,7 +142,7 @@ static int dev_newlink(int argc, char **argv, bool create)
 		nl_put_u8(nlh, IFLA_CLINK_VTEP_CHECK, d.vtep_check);
 	nl_nest_end(nlh, data);
 	nl_nest_end(nlh, linkinfo);
-	return rtnl_talk(nlh);
+	return rtnl_talk(nlh, NULL, NULL);
 }
 
 static int dev_add(int argc, char **argv)
@@ -173,7 +173,7 @@ static int dev_del(int argc, char **argv)
 	if (!nlh)
 		return EXIT_RUNTIME;
 	nl_put_strz(nlh, IFLA_IFNAME, argv[0]);
-	return rtnl_talk(nlh);
+	return rtnl_talk(nlh, NULL, NULL);
 }
 
 static uint32_t u32_or_0(const struct nlattr *a)

@@ -28,7 +28,7 @@
 #include "clinkd.h"
 #include "etcd.h"
 #include "log.h"
-#include "nl.h"
+#include "kernel.h"
 #include "record.h"
 #include "sync.h"
 
@@ -189,7 +189,7 @@ static bool take_kv(struct config *c, struct json_object *kv, bool del,
 				 : strdup("");
 		if (del || val)
 			region_changed = config_set(c, rel, val, vlen);
-		if (keys && !rec_norm_key(rel, norm, sizeof(norm)))
+		if (keys && !record_norm_key(rel, norm, sizeof(norm)))
 			json_object_object_add(keys, norm, NULL);
 	}
 	free(val);
@@ -273,7 +273,7 @@ static void range_cb(int err, struct json_object *resp, const char *msg,
 		return;
 	}
 	if (!read_rev)
-		read_rev = json_i64(json_object_object_get(resp, "header"), "revision");
+		read_rev = etcd_int(json_object_object_get(resp, "header"), "revision");
 	kvs = json_object_object_get(resp, "kvs");
 	n = kvs ? json_object_array_length(kvs) : 0;
 	more = json_object_object_get(resp, "more");
@@ -372,9 +372,9 @@ static void watch_cb(struct json_object *res, void *arg)
 	}
 	etcd_failed(0, NULL, NULL);
 	if (json_object_get_boolean(json_object_object_get(res, "canceled")) ||
-	    json_i64(res, "compact_revision")) {
+	    etcd_int(res, "compact_revision")) {
 		log_warn("etcd: watch canceled (compacted at %lld); full resync",
-			 (long long)json_i64(res, "compact_revision"));
+			 (long long)etcd_int(res, "compact_revision"));
 		etcd_watch_cancel();
 		state = ST_READ;
 		retry_at = now_ms();
@@ -397,8 +397,8 @@ static void watch_cb(struct json_object *res, void *arg)
 			    type && !strcmp(type, "DELETE"), keys))
 			region = true;
 	}
-	if (json_i64(hdr, "revision") > revision)
-		revision = json_i64(hdr, "revision");
+	if (etcd_int(hdr, "revision") > revision)
+		revision = etcd_int(hdr, "revision");
 	if (region) {
 		/* every record without a region has a new default */
 		log_info("the device's region changes: full resync");
@@ -615,10 +615,9 @@ int main(int argc, char **argv)
 	pfd.fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	pfd.events = POLLIN;
 
-	ret = nl_open(opt.dev);
+	ret = kernel_open(opt.dev);
 	if (ret) {
-		log_err("netlink: %s%s", strerror(-ret),
-			ret == -ENOENT ? " (is the clink module loaded?)" : "");
+		log_err("netlink: %s", nl_error.msg);
 		return EXIT_FAILED;
 	}
 	if (etcd_init(opt.etcd)) {
@@ -665,7 +664,7 @@ int main(int argc, char **argv)
 	}
 
 	etcd_cleanup();
-	nl_close();
+	kernel_close();
 	config_free(&cfg);
 	config_free(&next_cfg);
 	json_object_put(result.errlist);

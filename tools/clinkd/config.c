@@ -17,7 +17,7 @@ void config_init(struct config *c, const char *region)
 	int k;
 
 	c->bad = json_object_new_object();
-	for (k = 0; k < __REC_MAX; k++)
+	for (k = 0; k < REC_KINDS; k++)
 		c->rec[k] = json_object_new_object();
 	snprintf(c->region, sizeof(c->region), "%s", region);
 }
@@ -27,7 +27,7 @@ void config_free(struct config *c)
 	int k;
 
 	json_object_put(c->bad);
-	for (k = 0; k < __REC_MAX; k++)
+	for (k = 0; k < REC_KINDS; k++)
 		json_object_put(c->rec[k]);
 	memset(c, 0, sizeof(*c));
 }
@@ -39,9 +39,9 @@ bool config_set(struct config *c, const char *rel, const char *val,
 	struct json_object *rec;
 	enum rec_kind kind;
 	const char *region;
-	int k = rec_kind_of(rel);
+	int k = record_kind_of(rel);
 
-	if (rec_norm_key(rel, key, sizeof(key))) {
+	if (record_norm_key(rel, key, sizeof(key))) {
 		log_warn("config/%s: malformed key, ignored", rel);
 		return false;
 	}
@@ -50,7 +50,7 @@ bool config_set(struct config *c, const char *rel, const char *val,
 	json_object_object_del(c->bad, key);
 	if (!val)
 		return k == REC_DEV;
-	rec = rec_parse(rel, val, len, c->region, &kind, err, sizeof(err));
+	rec = record_parse(rel, val, len, c->region, &kind, err, sizeof(err));
 	if (!rec) {
 		json_object_object_add_ex(c->bad, key, json_object_new_string(err),
 					  JSON_C_OBJECT_ADD_KEY_IS_NEW);

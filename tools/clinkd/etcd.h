@@ -47,11 +47,7 @@ unsigned int etcd_busy(void);
 /* The URL used now. */
 const char *etcd_url(void);
 
-/* Base64 of etcd's JSON; the caller frees. */
-char *b64_encode(const void *data, size_t len);
-void *b64_decode(const char *s, size_t *len);
-
-/* A JSON int64 that etcd sends as a string ("123") */
-int64_t json_i64(struct json_object *obj, const char *field);
+/* base64 and the int64s etcd sends as strings: libclink's */
+#include "../lib/etcd.h"
 
 #endif /* _CLINKD_ETCD_H */

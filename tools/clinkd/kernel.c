@@ -12,18 +12,54 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "kernel.h"
 #include "log.h"
-#include "utils.h"
+#include "../lib/utils.h"
 
 #define RTPROT_CLINK	252
+/* every reply within it, or the request fails and the sync is retried */
+#define NL_TIMEOUT_S	5
+
+static const char *dev_name;
+
+int kernel_open(const char *dev)
+{
+	dev_name = dev;
+	nl_quiet = true;
+	nl_warn_interrupted = false;
+	nl_timeout = NL_TIMEOUT_S;
+	/* looks the family up, once for the process */
+	return genl_msg(CLINK_CMD_GET_DEV, 0, dev) ? 0 : -1;
+}
+
+void kernel_close(void)
+{
+	nl_close();
+}
+
+struct nlmsghdr *kernel_req(uint8_t cmd, uint16_t flags)
+{
+	return genl_batch_msg(cmd, flags, dev_name);
+}
+
+/* 0, or a negative errno with the kernel's words in @err. */
+static int nl_result(int failed, char *err, size_t errlen)
+{
+	int e = nl_error.err ? nl_error.err : EIO;
+
+	if (!failed)
+		return 0;
+	snprintf(err, errlen, "%s", nl_error.msg[0] ? nl_error.msg : strerror(e));
+	return -e;
+}
 
 void kernel_init(struct kernel *k, struct config *cmp, struct sync_result *res)
 {
 	int kind;
 
-	for (kind = 0; kind < __REC_MAX; kind++)
+	for (kind = 0; kind < REC_KINDS; kind++)
 		k->rec[kind] = json_object_new_object();
 	k->n_custom = json_object_new_object();
 	k->n_acls = json_object_new_object();
@@ -35,7 +71,7 @@ void kernel_free(struct kernel *k)
 {
 	int kind;
 
-	for (kind = 0; kind < __REC_MAX; kind++)
+	for (kind = 0; kind < REC_KINDS; kind++)
 		json_object_put(k->rec[kind]);
 	json_object_put(k->n_custom);
 	json_object_put(k->n_acls);
@@ -50,7 +86,7 @@ static void add_rec(struct kernel *k, enum rec_kind kind,
 
 	if (!rec)
 		return;
-	rec_key(kind, rec, key, sizeof(key));
+	record_key(kind, rec, key, sizeof(key));
 	if (k->cmp && json_object_object_get_ex(k->cmp->rec[kind], key, &want) &&
 	    !strcmp(json_object_get_string(want),
 		    json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN))) {
@@ -60,17 +96,17 @@ static void add_rec(struct kernel *k, enum rec_kind kind,
 	json_object_object_add(k->rec[kind], key, rec);
 }
 
-static void dev_cb(const struct nlmsghdr *nlh, void *arg)
+static int dev_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct kernel *k = arg;
 	struct sync_result *res = k->res;
 	struct in_addr a;
 	clink_tb_t tb;
 
-	nl_parse(nlh, tb);
+	genl_parse(nlh, tb);
 	/* kept whole: SET_DEV sends the fields that differ */
 	json_object_object_add(k->rec[REC_DEV], "dev",
-			       rec_from_kernel(REC_DEV, tb));
+			       record_from_kernel(REC_DEV, nlh));
 	if (tb[CLINK_A_IFINDEX])
 		res->ifindex = (int)mnl_attr_get_u32(tb[CLINK_A_IFINDEX]);
 	if (tb[CLINK_A_DEV_LOCAL]) {
@@ -87,9 +123,10 @@ static void dev_cb(const struct nlmsghdr *nlh, void *arg)
 	U32(CLINK_A_DEV_N_LINKS, n_links);
 	U32(CLINK_A_DEV_N_ENDPOINTS, n_endpoints);
 #undef U32
+	return MNL_CB_OK;
 }
 
-static void vpc_cb(const struct nlmsghdr *nlh, void *arg)
+static int vpc_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct kernel *k = arg;
 	struct json_object *rec;
@@ -97,11 +134,11 @@ static void vpc_cb(const struct nlmsghdr *nlh, void *arg)
 	clink_tb_t tb;
 	int64_t custom;
 
-	nl_parse(nlh, tb);
-	rec = rec_from_kernel(REC_VPC, tb);
+	genl_parse(nlh, tb);
+	rec = record_from_kernel(REC_VPC, nlh);
 	if (!rec)
-		return;
-	rec_key(REC_VPC, rec, key, sizeof(key));
+		return MNL_CB_OK;
+	record_key(REC_VPC, rec, key, sizeof(key));
 	/* every route is local (one per CIDR), classiclink or custom */
 	custom = tb[CLINK_A_VPC_N_ROUTES] ?
 		 mnl_attr_get_u32(tb[CLINK_A_VPC_N_ROUTES]) : 1;
@@ -113,52 +150,48 @@ static void vpc_cb(const struct nlmsghdr *nlh, void *arg)
 	json_object_object_add(k->n_acls, key, json_object_new_int64(
 		tb[CLINK_A_VPC_N_ACLS] ? mnl_attr_get_u32(tb[CLINK_A_VPC_N_ACLS]) : 1));
 	add_rec(k, REC_VPC, rec);
+	return MNL_CB_OK;
 }
 
-static void endpoint_cb(const struct nlmsghdr *nlh, void *arg)
+static int endpoint_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	add_rec(arg, REC_ENDPOINT, record_from_kernel(REC_ENDPOINT, nlh));
+	return MNL_CB_OK;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	clink_tb_t tb;
 
-	nl_parse(nlh, tb);
-	add_rec(arg, REC_ENDPOINT, rec_from_kernel(REC_ENDPOINT, tb));
+	genl_parse(nlh, tb);
+	if (tb[CLINK_A_ROUTE_TYPE] &&
+	    mnl_attr_get_u8(tb[CLINK_A_ROUTE_TYPE]) == CLINK_ROUTE_CUSTOM)
+		add_rec(arg, REC_ROUTE, record_from_kernel(REC_ROUTE, nlh));
+	return MNL_CB_OK;
 }
 
-static void route_cb(const struct nlmsghdr *nlh, void *arg)
+static int acl_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	clink_tb_t tb;
-
-	nl_parse(nlh, tb);
-	if (!tb[CLINK_A_ROUTE_TYPE] ||
-	    mnl_attr_get_u8(tb[CLINK_A_ROUTE_TYPE]) != CLINK_ROUTE_CUSTOM)
-		return;
-	add_rec(arg, REC_ROUTE, rec_from_kernel(REC_ROUTE, tb));
-}
-
-static void acl_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	clink_tb_t tb;
-
-	nl_parse(nlh, tb);
-	add_rec(arg, REC_ACL, rec_from_kernel(REC_ACL, tb));
+	add_rec(arg, REC_ACL, record_from_kernel(REC_ACL, nlh));
+	return MNL_CB_OK;
 }
 
 /* An instance, and its link when it has one. */
-static void instance_cb(const struct nlmsghdr *nlh, void *arg)
+static int instance_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	clink_tb_t tb;
 
-	nl_parse(nlh, tb);
-	add_rec(arg, REC_INSTANCE, rec_from_kernel(REC_INSTANCE, tb));
+	genl_parse(nlh, tb);
+	add_rec(arg, REC_INSTANCE, record_from_kernel(REC_INSTANCE, nlh));
 	if (tb[CLINK_A_VPC_ID])
-		add_rec(arg, REC_LINK, rec_from_kernel(REC_LINK, tb));
+		add_rec(arg, REC_LINK, record_from_kernel(REC_LINK, nlh));
+	return MNL_CB_OK;
 }
 
-static void link_cb(const struct nlmsghdr *nlh, void *arg)
+static int link_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	clink_tb_t tb;
-
-	nl_parse(nlh, tb);
-	add_rec(arg, REC_LINK, rec_from_kernel(REC_LINK, tb));
+	add_rec(arg, REC_LINK, record_from_kernel(REC_LINK, nlh));
+	return MNL_CB_OK;
 }
 
 /*
@@ -166,21 +199,26 @@ static void link_cb(const struct nlmsghdr *nlh, void *arg)
  * endpoint's address): a missing object or VPC is no error.
  */
 static int get(uint8_t cmd, uint16_t flags, uint16_t attr, const char *id,
-	       const char *addr, nl_msg_t cb, struct kernel *k)
+	       const char *addr, nl_cb_t cb, struct kernel *k)
 {
-	struct nlmsghdr *nlh = nl_msg(cmd, flags);
+	struct nlmsghdr *nlh = genl_msg(cmd, flags, dev_name);
+	unsigned int intr = nl_dumps_interrupted;
 	struct in_addr a;
 	char err[256];
 	int ret;
 
 	if (id)
-		mnl_attr_put_strz(nlh, attr, id);
+		nl_put_strz(nlh, attr, id);
 	if (addr) {
 		if (inet_pton(AF_INET, addr, &a) != 1)
 			return 0;
-		mnl_attr_put(nlh, CLINK_A_EP_ADDR, 4, &a);
+		nl_put_addr(nlh, CLINK_A_EP_ADDR, a);
 	}
-	ret = nl_call(nlh, cb, k, err, sizeof(err));
+	ret = nl_result(genl_talk(nlh, cb, k), err, sizeof(err));
+	if (!ret && nl_dumps_interrupted != intr) {
+		snprintf(err, sizeof(err), "dump interrupted by a concurrent change");
+		ret = -EINTR;
+	}
 	if (ret == -ENOENT && id)
 		return 0;
 	if (ret)
@@ -189,13 +227,13 @@ static int get(uint8_t cmd, uint16_t flags, uint16_t attr, const char *id,
 	return ret;
 }
 
-static int dump(uint8_t cmd, nl_msg_t cb, struct kernel *k)
+static int dump(uint8_t cmd, nl_cb_t cb, struct kernel *k)
 {
 	return get(cmd, cmd == CLINK_CMD_GET_DEV ? 0 : NLM_F_DUMP, 0, NULL,
 		   NULL, cb, k);
 }
 
-static int dump_vpc(uint8_t cmd, const char *vpc, nl_msg_t cb,
+static int dump_vpc(uint8_t cmd, const char *vpc, nl_cb_t cb,
 		    struct kernel *k)
 {
 	return get(cmd, NLM_F_DUMP, CLINK_A_VPC_ID, vpc, NULL, cb, k);
@@ -209,7 +247,7 @@ static struct json_object *vpcs_of(struct json_object *map)
 
 	json_object_object_foreach(map, key, rec) {
 		(void)rec;
-		if (!rec_key_part(key, 1, id, sizeof(id)))
+		if (!record_key_part(key, 1, id, sizeof(id)))
 			json_object_object_add(set, id, NULL);
 	}
 	return set;
@@ -242,7 +280,7 @@ int kernel_read(struct kernel *k)
 	vpcs = k->n_custom;
 	json_object_object_foreach(vpcs, key, n) {
 		(void)n;
-		if (rec_key_part(key, 1, id, sizeof(id)))
+		if (record_key_part(key, 1, id, sizeof(id)))
 			continue;
 		if (!ret && (count_of(k->n_custom, key) > 0 ||
 			     json_object_object_get_ex(want_routes, id, NULL)))
@@ -282,9 +320,9 @@ int kernel_read_keys(struct kernel *k, struct json_object *keys)
 	/* a VPC brings its links, an instance its link and a link its instance */
 	json_object_object_foreach(keys, key, v0) {
 		(void)v0;
-		if (rec_key_part(key, 1, id, sizeof(id)))
+		if (record_key_part(key, 1, id, sizeof(id)))
 			continue;
-		switch (rec_kind_of(key)) {
+		switch (record_kind_of(key)) {
 		case REC_VPC:
 			links_to(more, k->cmp, id);
 			if (!ret)
@@ -308,10 +346,10 @@ int kernel_read_keys(struct kernel *k, struct json_object *keys)
 	json_object_put(more);
 
 	json_object_object_foreach(keys, key2, v2) {
-		int kind = rec_kind_of(key2);
+		int kind = record_kind_of(key2);
 
 		(void)v2;
-		if (ret || rec_key_part(key2, 1, id, sizeof(id)))
+		if (ret || record_key_part(key2, 1, id, sizeof(id)))
 			continue;
 		/* one GET or dump serves every key it covers */
 		snprintf(dkey, sizeof(dkey), "%d/%s", kind == REC_LINK ?
@@ -325,7 +363,7 @@ int kernel_read_keys(struct kernel *k, struct json_object *keys)
 				  vpc_cb, k);
 			break;
 		case REC_ENDPOINT:
-			if (!rec_key_part(key2, 2, addr, sizeof(addr)))
+			if (!record_key_part(key2, 2, addr, sizeof(addr)))
 				ret = get(CLINK_CMD_GET_ENDPOINT, 0, CLINK_A_VPC_ID,
 					  id, addr, endpoint_cb, k);
 			break;
@@ -356,16 +394,64 @@ int kernel_read_keys(struct kernel *k, struct json_object *keys)
 
 /* Host routes: <primary CIDR> dev DEV proto clink ---------------------- */
 
-static void have_route(uint32_t dst, uint8_t len, void *arg)
-{
-	struct json_object *have = arg;
-	struct prefix p = { .addr.s_addr = dst, .len = len };
-	char buf[PREFIX_STRLEN];
+struct routes {
+	int ifindex;
+	struct json_object *have;	/* CIDR -> NULL */
+};
 
-	json_object_object_add(have, format_prefix(buf, &p), NULL);
+static int host_route_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct prefix p = { .len = rtm->rtm_dst_len };
+	struct routes *r = arg;
+	char buf[PREFIX_STRLEN];
+	struct nlattr *a;
+	int oif = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+	    rtm->rtm_protocol != RTPROT_CLINK || rtm->rtm_table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		if (mnl_attr_get_type(a) == RTA_DST &&
+		    mnl_attr_get_payload_len(a) == 4)
+			p.addr = get_addr(a);
+		else if (mnl_attr_get_type(a) == RTA_OIF &&
+			 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			oif = (int)mnl_attr_get_u32(a);
+	}
+	if (oif == r->ifindex)
+		json_object_object_add(r->have, format_prefix(buf, &p), NULL);
+	return MNL_CB_OK;
 }
 
-static void route_change(struct sync_result *res, bool add, const char *cidr,
+static int route_dump(struct routes *r, char *err, size_t errlen)
+{
+	struct nlmsghdr *nlh = rtnl_msg(RTM_GETROUTE, NLM_F_DUMP);
+
+	return nl_result(!nlh || rtnl_talk(nlh, host_route_cb, r), err, errlen);
+}
+
+static int route_change(bool add, int ifindex, const struct prefix *p,
+			char *err, size_t errlen)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	nlh = rtnl_msg(add ? RTM_NEWROUTE : RTM_DELROUTE,
+		       add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	if (!nlh)
+		return nl_result(1, err, errlen);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_dst_len = p->len;
+	rtm->rtm_protocol = RTPROT_CLINK;
+	rtm->rtm_scope = RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	nl_put_addr(nlh, RTA_DST, p->addr);
+	nl_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nl_result(rtnl_talk(nlh, NULL, NULL), err, errlen);
+}
+
+static void change_route(struct sync_result *res, bool add, const char *cidr,
 			 const char *key)
 {
 	struct prefix p;
@@ -373,8 +459,7 @@ static void route_change(struct sync_result *res, bool add, const char *cidr,
 
 	if (parse_prefix(cidr, &p))
 		return;
-	if (nl_route_change(add, res->ifindex, RTPROT_CLINK, p.addr.s_addr,
-			    p.len, err, sizeof(err))) {
+	if (route_change(add, res->ifindex, &p, err, sizeof(err))) {
 		log_warn("%s route %s proto clink: %s",
 			 add ? "adding" : "deleting", cidr, err);
 		if (key)
@@ -400,6 +485,8 @@ int kernel_finish(struct sync_result *res)
 {
 	struct json_object *have = json_object_new_object();
 	struct json_object *want = json_object_new_object();
+	struct routes r = { .ifindex = res->ifindex, .have = have };
+	char err[256];
 	struct kernel k;
 	int ret;
 
@@ -408,9 +495,9 @@ int kernel_finish(struct sync_result *res)
 	if (!ret)
 		ret = dump(CLINK_CMD_GET_VPC, vpc_cb, &k);
 	if (!ret) {
-		ret = nl_route_dump(res->ifindex, RTPROT_CLINK, have_route, have);
+		ret = route_dump(&r, err, sizeof(err));
 		if (ret)
-			log_err("reading routes proto clink failed: %s", strerror(-ret));
+			log_err("reading routes proto clink failed: %s", err);
 	}
 	if (ret)
 		goto out;
@@ -422,11 +509,11 @@ int kernel_finish(struct sync_result *res)
 	json_object_object_foreach(have, hcidr, hv) {
 		(void)hv;
 		if (!json_object_object_get_ex(want, hcidr, NULL))
-			route_change(res, false, hcidr, NULL);
+			change_route(res, false, hcidr, NULL);
 	}
 	json_object_object_foreach(want, wcidr, wkey) {
 		if (!json_object_object_get_ex(have, wcidr, NULL))
-			route_change(res, true, wcidr, json_object_get_string(wkey));
+			change_route(res, true, wcidr, json_object_get_string(wkey));
 	}
 out:
 	kernel_free(&k);

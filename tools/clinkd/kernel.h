@@ -15,12 +15,22 @@
  * only the differences in memory, however big the configuration.
  */
 struct kernel {
-	struct json_object *rec[__REC_MAX];
+	struct json_object *rec[REC_KINDS];
 	/* per VPC key: custom routes and ACL rules the kernel holds */
 	struct json_object *n_custom, *n_acls;
 	struct config *cmp;		/* compare with it (NULL: keep all) */
 	struct sync_result *res;	/* the device's facts go there */
 };
+
+/*
+ * The netlink side of the agent, through libclink (../lib/nl.h): quiet
+ * (the agent logs), every receive with a timeout.  kernel_open() fails
+ * (nl_error says why) when the clink family is missing.
+ * kernel_req() starts a change of @dev for libclink's batch.
+ */
+int kernel_open(const char *dev);
+void kernel_close(void);
+struct nlmsghdr *kernel_req(uint8_t cmd, uint16_t flags);
 
 void kernel_init(struct kernel *k, struct config *cmp, struct sync_result *res);
 void kernel_free(struct kernel *k);

@@ -147,7 +147,7 @@ static void grant_cb(int err, struct json_object *resp, const char *msg,
 		return;
 	}
 	lease_backoff_ms = 0;
-	lease_id = json_i64(resp, "ID");
+	lease_id = etcd_int(resp, "ID");
 	log_info("registered as %s on lease %llx (TTL %ld s)", reg.name,
 		 (unsigned long long)lease_id, reg.ttl);
 	keepalive_at = now_ms() + reg.ttl * 1000 / 3;
@@ -169,7 +169,7 @@ static void keepalive_cb(int err, struct json_object *resp, const char *msg,
 	}
 	etcd_failed(0, NULL, NULL);
 	lease_backoff_ms = 0;
-	if (err || json_i64(r, "TTL") <= 0) {
+	if (err || etcd_int(r, "TTL") <= 0) {
 		log_warn("etcd: lease %llx expired; registering again",
 			 (unsigned long long)lease_id);
 		lease_id = 0;

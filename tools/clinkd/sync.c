@@ -66,14 +66,14 @@ static void op_done(void *arg, int err, const char *msg)
 
 static void send_op(struct nlmsghdr *nlh, const char *key)
 {
-	nl_queue(nlh, op_done, strdup(key));
+	genl_batch_queue(nlh, op_done, strdup(key));
 }
 
 static bool has_failed(enum rec_kind kind, struct json_object *rec)
 {
 	char key[KEY_MAX];
 
-	rec_key(kind, rec, key, sizeof(key));
+	record_key(kind, rec, key, sizeof(key));
 	return json_object_object_get_ex(failed, key, NULL);
 }
 
@@ -118,8 +118,8 @@ static void cidr_diff(uint8_t cmd, const char *key, struct json_object *from,
 
 		if (b && in_list(b, s))
 			continue;
-		nlh = nl_req(cmd, 0);
-		mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, rec_str(from, "vpc-id"));
+		nlh = kernel_req(cmd, 0);
+		nl_put_strz(nlh, CLINK_A_VPC_ID, rec_str(from, "vpc-id"));
 		put_prefix_str(nlh, CLINK_A_VPC_CIDR, s);
 		send_op(nlh, key);
 	}
@@ -127,10 +127,10 @@ static void cidr_diff(uint8_t cmd, const char *key, struct json_object *from,
 
 static void set_vpc(const char *key, const char *id, uint8_t on)
 {
-	struct nlmsghdr *nlh = nl_req(CLINK_CMD_SET_VPC, 0);
+	struct nlmsghdr *nlh = kernel_req(CLINK_CMD_SET_VPC, 0);
 
-	mnl_attr_put_strz(nlh, CLINK_A_VPC_ID, id);
-	mnl_attr_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, on);
+	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
+	nl_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, on);
 	send_op(nlh, key);
 }
 
@@ -146,7 +146,7 @@ static bool vpc_core_same(struct json_object *a, struct json_object *b)
 	       rec_same(a, b, "vpc-region") && rec_same(a, b, "vpc-account");
 }
 
-static const uint8_t del_cmd[__REC_MAX] = {
+static const uint8_t del_cmd[REC_KINDS] = {
 	[REC_VPC] = CLINK_CMD_DEL_VPC,
 	[REC_ENDPOINT] = CLINK_CMD_DEL_ENDPOINT,
 	[REC_ROUTE] = CLINK_CMD_DEL_ROUTE,
@@ -155,7 +155,7 @@ static const uint8_t del_cmd[__REC_MAX] = {
 	[REC_LINK] = CLINK_CMD_DEL_LINK,
 };
 
-static const uint8_t new_cmd[__REC_MAX] = {
+static const uint8_t new_cmd[REC_KINDS] = {
 	[REC_VPC] = CLINK_CMD_NEW_VPC,
 	[REC_ENDPOINT] = CLINK_CMD_NEW_ENDPOINT,
 	[REC_ROUTE] = CLINK_CMD_NEW_ROUTE,
@@ -170,7 +170,7 @@ static void del_obj(enum rec_kind kind, const char *key, struct json_object *rec
 	static const char *const names[] = {
 		"vpc-id", "inst-id", "ep-addr", "route-dst", "acl-prio", NULL
 	};
-	struct nlmsghdr *nlh = nl_req(del_cmd[kind], 0);
+	struct nlmsghdr *nlh = kernel_req(del_cmd[kind], 0);
 	struct json_object *id = json_object_new_object(), *v;
 	int i;
 
@@ -180,7 +180,7 @@ static void del_obj(enum rec_kind kind, const char *key, struct json_object *rec
 	/* DEL_LINK names the instance only: whatever VPC it is linked to */
 	if (kind == REC_LINK)
 		json_object_object_del(id, "vpc-id");
-	rec_put(nlh, kind, id);
+	record_put(nlh, kind, id);
 	json_object_put(id);
 	send_op(nlh, key);
 }
@@ -188,10 +188,10 @@ static void del_obj(enum rec_kind kind, const char *key, struct json_object *rec
 static void new_obj(enum rec_kind kind, const char *key, struct json_object *rec,
 		    bool replace)
 {
-	struct nlmsghdr *nlh = nl_req(new_cmd[kind],
+	struct nlmsghdr *nlh = kernel_req(new_cmd[kind],
 				      replace ? NLM_F_REPLACE | NLM_F_CREATE : 0);
 
-	rec_put(nlh, kind, rec);
+	record_put(nlh, kind, rec);
 	send_op(nlh, key);
 }
 
@@ -235,11 +235,11 @@ static void apply_dev(struct config *c, struct kernel *k)
 				json_object_object_add(diff, f, json_object_get(v));
 	}
 	if (json_object_object_length(diff)) {
-		struct nlmsghdr *nlh = nl_req(CLINK_CMD_SET_DEV, 0);
+		struct nlmsghdr *nlh = kernel_req(CLINK_CMD_SET_DEV, 0);
 
-		rec_put(nlh, REC_DEV, diff);
+		record_put(nlh, REC_DEV, diff);
 		send_op(nlh, "dev");
-		nl_flush();
+		genl_batch_flush();
 	}
 	json_object_put(diff);
 	json_object_put(dev);
@@ -258,12 +258,12 @@ static void apply_deletes(struct config *c, struct kernel *k)
 			del_obj(REC_LINK, lkey, lcur);
 		json_object_put(want);
 	}
-	nl_flush();
+	genl_batch_flush();
 
 	delete_extra(c, k, REC_ENDPOINT);
 	delete_extra(c, k, REC_ROUTE);
 	delete_extra(c, k, REC_ACL);
-	nl_flush();
+	genl_batch_flush();
 
 	json_object_object_foreach(k->rec[REC_VPC], vkey, vcur) {
 		struct json_object *want;
@@ -279,7 +279,7 @@ static void apply_deletes(struct config *c, struct kernel *k)
 	}
 	delete_extra(c, k, REC_INSTANCE);
 	delete_extra(c, k, REC_VPC);
-	nl_flush();
+	genl_batch_flush();
 }
 
 static void apply_adds(struct config *c, struct kernel *k)
@@ -308,11 +308,11 @@ static void apply_adds(struct config *c, struct kernel *k)
 		want = config_get(c, REC_INSTANCE, ikey);
 		new_obj(REC_INSTANCE, ikey, want, in_kernel(k, REC_INSTANCE, ikey, &cur));
 		/* a changed instance loses its link in the kernel */
-		rec_key(REC_LINK, want, lkey, sizeof(lkey));
+		record_key(REC_LINK, want, lkey, sizeof(lkey));
 		json_object_object_add(relink, lkey, NULL);
 		json_object_put(want);
 	}
-	nl_flush();
+	genl_batch_flush();
 
 	json_object_object_foreach(c->rec[REC_VPC], skey, st) {
 		struct json_object *cur, *want;
@@ -326,12 +326,12 @@ static void apply_adds(struct config *c, struct kernel *k)
 		cidr_diff(CLINK_CMD_NEW_CIDR, skey, want, cur);
 		json_object_put(want);
 	}
-	nl_flush();
+	genl_batch_flush();
 
 	add_changed(c, k, REC_ENDPOINT);
 	add_changed(c, k, REC_ROUTE);
 	add_changed(c, k, REC_ACL);
-	nl_flush();
+	genl_batch_flush();
 
 	json_object_object_foreach(c->rec[REC_VPC], ekey, et) {
 		struct json_object *cur = NULL, *want;
@@ -346,7 +346,7 @@ static void apply_adds(struct config *c, struct kernel *k)
 			set_vpc(ekey, rec_str(want, "vpc-id"), 1);
 		json_object_put(want);
 	}
-	nl_flush();
+	genl_batch_flush();
 
 	json_object_object_foreach(c->rec[REC_LINK], nkey, nt) {
 		struct json_object *cur, *want;
@@ -362,7 +362,7 @@ static void apply_adds(struct config *c, struct kernel *k)
 			new_obj(REC_LINK, nkey, want, false);
 		json_object_put(want);
 	}
-	nl_flush();
+	genl_batch_flush();
 	json_object_put(relink);
 }
 
@@ -463,14 +463,14 @@ int sync_keys(struct config *c, struct json_object *keys,
 	res->errors = (unsigned int)json_object_object_length(res->errlist);
 
 	/* the same reconcile, on a view of the configuration */
-	for (kind = 0; kind < __REC_MAX; kind++) {
+	for (kind = 0; kind < REC_KINDS; kind++) {
 		restrict_map(k.rec[kind], keys);
 		view.rec[kind] = kind == REC_DEV ? json_object_new_object() :
 				 subset(c->rec[kind], keys);
 	}
 	view.bad = subset(c->bad, keys);
 	apply(&view, &k);
-	for (kind = 0; kind < __REC_MAX; kind++)
+	for (kind = 0; kind < REC_KINDS; kind++)
 		json_object_put(view.rec[kind]);
 	json_object_put(view.bad);
 	kernel_free(&k);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
+#include "../lib/nl.h"
 #include "record.h"
 
 /*
@@ -16,7 +17,7 @@
  */
 struct config {
 	/* key -> the record, canonical JSON text (small: 300,000 fit) */
-	struct json_object *rec[__REC_MAX];
+	struct json_object *rec[REC_KINDS];
 	struct json_object *bad;		/* key -> error */
 	char region[64];			/* default region */
 };

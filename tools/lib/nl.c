@@ -2,10 +2,11 @@
 /*
  * The netlink transport of clinkctl and clinkd: owns the generic netlink
  * socket (the "clink" family, resolved once per process however many
- * requests follow) and the rtnetlink socket (device add/set/del), sends
- * one request at a time and reads until its ack or the end of its dump,
+ * requests follow) and the rtnetlink socket (devices, routes), sends one
+ * request at a time and reads until its ack or the end of its dump,
  * streaming every reply to a callback, and turns extended acks into
- * "Error: <message>".
+ * "Error: <message>". clinkd also sends its changes in batches: many
+ * requests per sendmsg, their acks matched by sequence number.
  */
 
 #define _GNU_SOURCE
@@ -45,6 +46,28 @@ static char req_buf[8192];
 /* kernel dumps fill at most 32 KiB per message batch */
 static char rx_buf[65536];
 
+/*
+ * A batch stays below the default socket send buffer (212992), so it is
+ * one sendmsg, and its acks (an skb of ~1 KiB each) within BATCH_RCVBUF.
+ * Its last request may begin just below BATCH_BYTES and be as large as
+ * any request.
+ */
+#define BATCH_BYTES	((size_t)96 * 1024)
+#define BATCH_MSGS	256
+#define BATCH_RCVBUF	(16 << 20)
+
+struct pending {
+	nl_done_t done;
+	void *arg;
+};
+
+static char batch_buf[BATCH_BYTES + sizeof(req_buf)]
+	__attribute__((aligned(NLMSG_ALIGNTO)));
+static size_t batch_len;
+static struct pending pend[BATCH_MSGS];
+static unsigned int n_pend;
+
+unsigned int nl_timeout;
 unsigned int nl_dumps_interrupted;
 bool nl_warn_interrupted = true;
 bool nl_quiet;
@@ -109,7 +132,8 @@ int netns_switch(const char *name)
 
 static struct mnl_socket *open_socket(int bus)
 {
-	struct mnl_socket *sock = mnl_socket_open(bus);
+	struct mnl_socket *sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
+	struct timeval tv = { .tv_sec = nl_timeout };
 	int one = 1;
 
 	if (!sock) {
@@ -124,9 +148,21 @@ static struct mnl_socket *open_socket(int bus)
 	/* best effort: older kernels simply send no extended acks */
 	mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (nl_timeout)
+		setsockopt(mnl_socket_get_fd(sock), SOL_SOCKET, SO_RCVTIMEO,
+			   &tv, sizeof(tv));
 	if (!seq)
 		seq = (uint32_t)time(NULL);
 	return sock;
+}
+
+/* A burst of replies must not overrun us; FORCE needs CAP_NET_ADMIN. */
+static void set_rcvbuf(struct mnl_socket *sock, int bytes)
+{
+	int fd = mnl_socket_get_fd(sock);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
 }
 
 static int extack_attr_cb(const struct nlattr *attr, void *data)
@@ -152,6 +188,25 @@ static const char *extack_msg(const struct nlmsghdr *nlh, size_t offset)
 	mnl_attr_parse(nlh, (unsigned int)offset, extack_attr_cb, tb);
 	return tb[NLMSGERR_ATTR_MSG] ?
 	       mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]) : NULL;
+}
+
+/*
+ * An NLMSG_ERROR: 0 for an ack, else the kernel's negative errno; *@msg
+ * its extack text (a warning on an ack) or NULL.
+ */
+static int ack_error(const struct nlmsghdr *h, const char **msg)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+	size_t off = sizeof(*e);
+
+	*msg = NULL;
+	if (mnl_nlmsg_get_payload_len(h) < sizeof(*e))
+		return -EIO;
+	/* without NETLINK_CAP_ACK the request is quoted before the TLVs */
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	*msg = extack_msg(h, off);
+	return e->error;
 }
 
 /* The kernel's message when it gave one, else the errno's. */
@@ -181,24 +236,18 @@ static int exchange_status(const struct exchange *x)
 /* An ack (error 0, maybe with a warning) or the kernel's refusal. */
 static int handle_error(const struct nlmsghdr *h, struct exchange *x)
 {
-	const struct nlmsgerr *e;
 	const char *msg;
-	size_t off;
+	int err;
 
-	if (mnl_nlmsg_get_payload_len(h) < sizeof(*e)) {
+	if (mnl_nlmsg_get_payload_len(h) < sizeof(struct nlmsgerr)) {
 		report("truncated netlink error", EIO);
 		return -EIO;
 	}
-	e = mnl_nlmsg_get_payload(h);
-	/* without NETLINK_CAP_ACK the request is quoted before the TLVs */
-	off = sizeof(*e);
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	msg = extack_msg(h, off);
-	if (e->error) {
+	err = ack_error(h, &msg);
+	if (err) {
 		if (!x->quiet)
-			report(msg, -e->error);
-		return e->error;
+			report(msg, -err);
+		return err;
 	}
 	if (msg && *msg)
 		warn("%s", msg);
@@ -247,17 +296,28 @@ static int handle_msg(const struct nlmsghdr *h, struct exchange *x)
 	return TALK_MORE;
 }
 
+/* One datagram into rx_buf: its length, or -errno (a timeout ETIMEDOUT). */
+static ssize_t recv_datagram(struct mnl_socket *sock)
+{
+	ssize_t n;
+
+	do {
+		n = mnl_socket_recvfrom(sock, rx_buf, sizeof(rx_buf));
+	} while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+}
+
 /* One datagram of replies: TALK_MORE, or how the exchange ended. */
 static int recv_replies(struct mnl_socket *sock, struct exchange *x)
 {
 	const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;
-	ssize_t n = mnl_socket_recvfrom(sock, rx_buf, sizeof(rx_buf));
+	ssize_t n = recv_datagram(sock);
 	int len = (int)n, ret;
 
 	if (n < 0) {
-		if (errno == EINTR)
-			return TALK_MORE;
-		report(NULL, errno);
+		report(NULL, (int)-n);
 		return -EIO;
 	}
 	for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
@@ -375,16 +435,15 @@ missing:
 	return -1;
 }
 
-struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname)
+/* A clink request at @buf, its puts bounded as req_buf's. */
+static struct nlmsghdr *genl_put_header(void *buf, uint16_t type, uint8_t cmd,
+					uint16_t flags, const char *ifname)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct genlmsghdr *g;
 
-	if (!nl_divert && genl_resolve())
-		return NULL;
-	nlh = mnl_nlmsg_put_header(req_buf);
 	req_overflow = false;
-	nlh->nlmsg_type = nl_divert ? NL_GENL_DIVERTED : family_id;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
@@ -394,10 +453,19 @@ struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname)
 	return nlh;
 }
 
+struct nlmsghdr *genl_msg(uint8_t cmd, uint16_t flags, const char *ifname)
+{
+	if (!nl_divert && genl_resolve())
+		return NULL;
+	return genl_put_header(req_buf, nl_divert ? NL_GENL_DIVERTED : family_id,
+			       cmd, flags, ifname);
+}
+
 struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
+	struct rtmsg *rtm;
 
 	if (!rtnl_sock && !nl_divert) {
 		rtnl_sock = open_socket(NETLINK_ROUTE);
@@ -407,9 +475,20 @@ struct nlmsghdr *rtnl_msg(uint16_t type, uint16_t flags)
 	nlh = mnl_nlmsg_put_header(req_buf);
 	req_overflow = false;
 	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	switch (type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+	case RTM_GETROUTE:
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = AF_INET;
+		rtm->rtm_table = RT_TABLE_MAIN;
+		break;
+	default:
+		ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+		ifi->ifi_family = AF_UNSPEC;
+		break;
+	}
 	return nlh;
 }
 
@@ -439,16 +518,122 @@ int genl_talk(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 	return talk(genl_sock, nlh, cb, data, false) ? 1 : 0;
 }
 
-int rtnl_talk(struct nlmsghdr *nlh)
+int rtnl_talk(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 {
+	if (!is_dump(nlh))
+		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (nl_divert)
 		return divert(nlh, NULL, NULL);
-	return talk(rtnl_sock, nlh, NULL, NULL, false) ? 1 : 0;
+	return talk(rtnl_sock, nlh, cb, data, false) ? 1 : 0;
+}
+
+void nl_close(void)
+{
+	if (genl_sock)
+		mnl_socket_close(genl_sock);
+	if (rtnl_sock)
+		mnl_socket_close(rtnl_sock);
+	genl_sock = rtnl_sock = NULL;
+	family_id = 0;
+}
+
+/* Batches ------------------------------------------------------------ */
+
+struct nlmsghdr *genl_batch_msg(uint8_t cmd, uint16_t flags,
+				const char *ifname)
+{
+	if (n_pend == BATCH_MSGS || batch_len > BATCH_BYTES)
+		genl_batch_flush();
+	if (genl_resolve())
+		return NULL;
+	return genl_put_header(batch_buf + batch_len, family_id, cmd,
+			       NLM_F_ACK | flags, ifname);
+}
+
+void genl_batch_queue(struct nlmsghdr *nlh, nl_done_t done, void *arg)
+{
+	if (req_overflow) {
+		if (done)
+			done(arg, -EMSGSIZE, "the request is too large (an argument too long?)");
+		return;
+	}
+	pend[n_pend].done = done;
+	pend[n_pend].arg = arg;
+	n_pend++;
+	batch_len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+/* The requests of the batch numbered from @first; their acks tell. */
+static void batch_number(uint32_t first)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)batch_buf;
+	int len = (int)batch_len;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+		nlh->nlmsg_seq = first++;
+}
+
+int genl_batch_flush(void)
+{
+	static unsigned char answered[BATCH_MSGS];
+	static bool rcvbuf_set;
+	unsigned int left = n_pend, i;
+	uint32_t first = seq + 1;
+	int ret = 0;
+
+	if (!n_pend)
+		return 0;
+	memset(answered, 0, sizeof(answered));
+	if (!rcvbuf_set) {
+		set_rcvbuf(genl_sock, BATCH_RCVBUF);
+		rcvbuf_set = true;
+	}
+	batch_number(first);
+	seq += n_pend;
+	if (mnl_socket_sendto(genl_sock, batch_buf, batch_len) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	while (left) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;
+		ssize_t n = recv_datagram(genl_sock);
+		int len = (int)n;
+
+		if (n < 0) {
+			ret = (int)n;
+			goto fail;
+		}
+		for (; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			const char *msg;
+			int err;
+
+			i = h->nlmsg_seq - first;
+			if (h->nlmsg_pid != mnl_socket_get_portid(genl_sock) ||
+			    i >= n_pend || h->nlmsg_type != NLMSG_ERROR ||
+			    answered[i])
+				continue;
+			err = ack_error(h, &msg);
+			answered[i] = 1;
+			left--;
+			if (pend[i].done)
+				pend[i].done(pend[i].arg, err, msg);
+		}
+	}
+	goto out;
+fail:
+	/* what is still unanswered fails with the socket */
+	for (i = 0; i < n_pend; i++)
+		if (!answered[i] && pend[i].done)
+			pend[i].done(pend[i].arg, ret, NULL);
+out:
+	n_pend = 0;
+	batch_len = 0;
+	return ret;
 }
 
 int genl_monitor(nl_cb_t cb, void *data)
 {
-	int grp, rcvbuf = 4 << 20;
+	int grp;
 
 	if (genl_resolve())
 		return 1;
@@ -463,11 +648,7 @@ int genl_monitor(nl_cb_t cb, void *data)
 		report(NULL, errno);
 		return 1;
 	}
-	/* a burst of changes must not overrun us; FORCE needs CAP_NET_ADMIN */
-	if (setsockopt(mnl_socket_get_fd(genl_sock), SOL_SOCKET, SO_RCVBUFFORCE,
-		       &rcvbuf, sizeof(rcvbuf)) < 0)
-		setsockopt(mnl_socket_get_fd(genl_sock), SOL_SOCKET, SO_RCVBUF,
-			   &rcvbuf, sizeof(rcvbuf));
+	set_rcvbuf(genl_sock, 4 << 20);
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(genl_sock, rx_buf, sizeof(rx_buf));
 		const struct nlmsghdr *h = (const struct nlmsghdr *)rx_buf;

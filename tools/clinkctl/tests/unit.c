@@ -456,7 +456,7 @@ static void test_request_overflow(void)
 	nl_put_strz(nlh, IFLA_IFNAME, big);
 	ok(nlh->nlmsg_len == len, "request: a 9000-byte string is not put");
 	capture_stderr();
-	ret = rtnl_talk(nlh);
+	ret = rtnl_talk(nlh, NULL, NULL);
 	captured(err, sizeof(err));
 	ok(ret == 1 && !strcmp(err, "Error: the request is too large (an argument too long?)\n"),
 	   "request: an overflowed request is refused, not sent");
@@ -471,7 +471,7 @@ static void test_request_overflow(void)
 	ok(nlh->nlmsg_len <= 8192, "request: puts stop at the buffer's end (%u bytes)",
 	   nlh->nlmsg_len);
 	capture_stderr();
-	ret = rtnl_talk(nlh);
+	ret = rtnl_talk(nlh, NULL, NULL);
 	captured(err, sizeof(err));
 	ok(ret == 1 && strstr(err, "too large"), "request: a full buffer is refused");
 
