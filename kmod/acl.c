@@ -173,7 +173,6 @@ static int parse_ports(struct genl_info *info, struct clink_acl_rule *r)
 int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *prio_attr = info->attrs[CLINK_A_ACL_PRIO];
-	u16 flags = info->nlhdr->nlmsg_flags;
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_acl_rule *r, *old;
 	struct clink_vpc *vpc;
@@ -188,7 +187,7 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info)
 	    !clink_nl_require(info, CLINK_A_ACL_ACTION))
 		return -EINVAL;
 	old = acl_find(vpc, nla_get_u32(prio_attr));
-	if (old && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
+	if (old && !clink_nl_replace(info)) {
 		clink_err(info->extack, prio_attr,
 			  "VPC %s already has an ACL rule of priority %u",
 			  vpc->id, old->prio);

@@ -145,7 +145,6 @@ static int replace_endpoint(struct clink_dev *cd, struct clink_endpoint *old,
 int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *addr_attr = info->attrs[CLINK_A_EP_ADDR];
-	u16 flags = info->nlhdr->nlmsg_flags;
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_endpoint *ep;
 	struct clink_vtep *vtep;
@@ -172,7 +171,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 			  &addr, vpc->id);
 		return -EINVAL;
 	}
-	if (ep && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
+	if (ep && !clink_nl_replace(info)) {
 		clink_err(info->extack, addr_attr,
 			  "endpoint %pI4 already exists in VPC %s", &addr,
 			  vpc->id);

@@ -131,7 +131,6 @@ int clink_nl_new_instance(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *addr_attr = info->attrs[CLINK_A_INST_ADDR];
 	char id[CLINK_ID_MAXLEN], region[CLINK_ID_MAXLEN];
-	u16 flags = info->nlhdr->nlmsg_flags;
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_instance *inst;
 	char account[CLINK_ID_MAXLEN];
@@ -148,7 +147,7 @@ int clink_nl_new_instance(struct sk_buff *skb, struct genl_info *info)
 	clink_nl_get_str(info->attrs[CLINK_A_INST_ACCOUNT], account, "");
 
 	inst = inst_find_id(cd, id);
-	if (inst && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
+	if (inst && !clink_nl_replace(info)) {
 		clink_err(info->extack, info->attrs[CLINK_A_INST_ID],
 			  "instance %s already exists", id);
 		return -EEXIST;

@@ -73,6 +73,7 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_ACL_SPORT_MAX]		= { .type = NLA_U16 },
 	[CLINK_A_ACL_DPORT_MIN]		= { .type = NLA_U16 },
 	[CLINK_A_ACL_DPORT_MAX]		= { .type = NLA_U16 },
+	[CLINK_A_REPLACE]		= { .type = NLA_FLAG },
 };
 
 /* What clink_nl_require() calls a missing attribute. */
@@ -437,13 +438,6 @@ static struct genl_family genl_family __ro_after_init = {
 	.maxattr	= CLINK_A_MAX,
 	.policy		= clink_policy,
 	.netnsok	= true,
-	/*
-	 * genetlink rejects NLM_F_CREATE/REPLACE/EXCL in commands from
-	 * resv_start_op on; ours honour NLM_F_REPLACE (and EXCL), as
-	 * rtnetlink does. Attributes are still strictly validated against
-	 * the family policy.
-	 */
-	.resv_start_op	= __CLINK_CMD_MAX,
 	.pre_doit	= pre_doit,
 	.post_doit	= post_doit,
 	.ops		= genl_ops,

@@ -21,6 +21,12 @@ static inline struct clink_dev *clink_nl_dev(const struct genl_info *info)
 	return info->user_ptr[0];
 }
 
+/* NEW_* may update an existing object in place (CLINK_A_REPLACE). */
+static inline bool clink_nl_replace(const struct genl_info *info)
+{
+	return nla_get_flag(info->attrs[CLINK_A_REPLACE]);
+}
+
 /* Fails with an extack message when @attr is missing. */
 bool clink_nl_require(struct genl_info *info, int attr);
 /* Copies the id string @attr (required, 1..63 chars) zero padded. */

@@ -176,7 +176,6 @@ int clink_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 {
 	struct clink_route r = { .type = CLINK_ROUTE_CUSTOM };
 	struct nlattr *dst_attr = info->attrs[CLINK_A_ROUTE_DST];
-	u16 flags = info->nlhdr->nlmsg_flags;
 	struct clink_dev *cd = clink_nl_dev(info);
 	const struct clink_prefix *cs;
 	const struct clink_route *cur;
@@ -204,7 +203,7 @@ int clink_nl_new_route(struct sk_buff *skb, struct genl_info *info)
 			  &r.dst.addr, r.dst.len);
 		return -EINVAL;
 	}
-	if (cur && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
+	if (cur && !clink_nl_replace(info)) {
 		clink_err(info->extack, dst_attr,
 			  "route %pI4/%u already exists in VPC %s",
 			  &r.dst.addr, r.dst.len, vpc->id);

@@ -260,7 +260,6 @@ err_restore_cidr:
 
 int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 {
-	u16 flags = info->nlhdr->nlmsg_flags;
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct nlattr **attrs = info->attrs;
 	struct clink_vpc *vpc, *other, *new;
@@ -285,7 +284,7 @@ int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 	clink_nl_get_str(attrs[CLINK_A_VPC_ACCOUNT], new->account, "");
 
 	vpc = clink_vpc_find(cd, new->id);
-	if (vpc && (!(flags & NLM_F_REPLACE) || (flags & NLM_F_EXCL))) {
+	if (vpc && !clink_nl_replace(info)) {
 		clink_err(info->extack, attrs[CLINK_A_VPC_ID],
 			  "VPC %s already exists", vpc->id);
 		ret = -EEXIST;

@@ -10,9 +10,10 @@
  *   clinkf  the target: FUZZ_THREADS threads send generated and mutated
  *           requests at it (random commands 0..CLINK_CMD_MAX+3; missing,
  *           duplicate, oversized, wrong-type and wrongly nested attributes;
- *           truncated messages; random flags, NLM_F_DUMP and NLM_F_REPLACE
- *           among them; several requests in one datagram; dumps abandoned
- *           half way).  A fuzzer never names clinkv, so the reference must
+ *           truncated messages; CLINK_A_REPLACE; random nlmsg_flags and
+ *           genlmsghdr.reserved, which the genetlink core refuses but for
+ *           NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP; several requests in one
+ *           datagram; dumps abandoned half way).  A fuzzer never names clinkv, so the reference must
  *           come out exactly as the model says.
  *
  * An unprivileged child (uid 65534) fuzzes both devices at the same time:
@@ -830,7 +831,7 @@ static void *valid_thread(void *arg)
 /* The fuzzer.                                                         */
 
 enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_ADDR, K_MAC, K_STR,
-	    K_PREFIX, K_PLIST, K_NEST };
+	    K_PREFIX, K_PLIST, K_NEST, K_FLAG };
 
 static const uint8_t kind_of[CLINK_A_MAX + 1] = {
 	[CLINK_A_IFINDEX] = K_U32, [CLINK_A_IFNAME] = K_STR,
@@ -859,6 +860,7 @@ static const uint8_t kind_of[CLINK_A_MAX + 1] = {
 	[CLINK_A_ACL_HITS] = K_U64,
 	[CLINK_A_STATS] = K_NEST, [CLINK_A_DROPS] = K_NEST,
 	[CLINK_A_EVENT_REASON] = K_U8, [CLINK_A_PREFIX_ENTRY] = K_PREFIX,
+	[CLINK_A_REPLACE] = K_FLAG,
 };
 
 /* The attributes each command takes; the fuzzer starts from these. */
@@ -870,22 +872,23 @@ static const uint8_t cmd_attrs[CLINK_CMD_MAX + 1][12] = {
 		CLINK_A_DEV_MAX_ENDPOINTS, CLINK_A_DEV_CLASSIC_SPACE,
 		CLINK_A_DEV_VPC_ELIGIBLE },
 	[CLINK_CMD_NEW_VPC] = { CLINK_A_VPC_ID, CLINK_A_VPC_VNI,
-		CLINK_A_VPC_CIDR, CLINK_A_VPC_REGION, CLINK_A_VPC_ACCOUNT },
+		CLINK_A_VPC_CIDR, CLINK_A_VPC_REGION, CLINK_A_VPC_ACCOUNT,
+		CLINK_A_REPLACE },
 	[CLINK_CMD_SET_VPC] = { CLINK_A_VPC_ID, CLINK_A_VPC_CLASSICLINK },
 	[CLINK_CMD_DEL_VPC] = { CLINK_A_VPC_ID },
 	[CLINK_CMD_GET_VPC] = { CLINK_A_VPC_ID },
 	[CLINK_CMD_NEW_CIDR] = { CLINK_A_VPC_ID, CLINK_A_VPC_CIDR },
 	[CLINK_CMD_DEL_CIDR] = { CLINK_A_VPC_ID, CLINK_A_VPC_CIDR },
 	[CLINK_CMD_NEW_ENDPOINT] = { CLINK_A_VPC_ID, CLINK_A_EP_ADDR,
-		CLINK_A_EP_VTEP, CLINK_A_EP_MAC },
+		CLINK_A_EP_VTEP, CLINK_A_EP_MAC, CLINK_A_REPLACE },
 	[CLINK_CMD_DEL_ENDPOINT] = { CLINK_A_VPC_ID, CLINK_A_EP_ADDR },
 	[CLINK_CMD_GET_ENDPOINT] = { CLINK_A_VPC_ID, CLINK_A_EP_ADDR },
 	[CLINK_CMD_NEW_ROUTE] = { CLINK_A_VPC_ID, CLINK_A_ROUTE_DST,
-		CLINK_A_ROUTE_NEXTHOP },
+		CLINK_A_ROUTE_NEXTHOP, CLINK_A_REPLACE },
 	[CLINK_CMD_DEL_ROUTE] = { CLINK_A_VPC_ID, CLINK_A_ROUTE_DST },
 	[CLINK_CMD_GET_ROUTE] = { CLINK_A_VPC_ID },
 	[CLINK_CMD_NEW_INSTANCE] = { CLINK_A_INST_ID, CLINK_A_INST_ADDR,
-		CLINK_A_INST_REGION, CLINK_A_INST_ACCOUNT },
+		CLINK_A_INST_REGION, CLINK_A_INST_ACCOUNT, CLINK_A_REPLACE },
 	[CLINK_CMD_SET_INSTANCE] = { CLINK_A_INST_ID, CLINK_A_INST_ADDR },
 	[CLINK_CMD_DEL_INSTANCE] = { CLINK_A_INST_ID },
 	[CLINK_CMD_GET_INSTANCE] = { CLINK_A_INST_ID },
@@ -897,7 +900,7 @@ static const uint8_t cmd_attrs[CLINK_CMD_MAX + 1][12] = {
 		CLINK_A_ACL_DIR, CLINK_A_ACL_ACTION, CLINK_A_ACL_PROTO,
 		CLINK_A_ACL_SRC, CLINK_A_ACL_DST, CLINK_A_ACL_SPORT_MIN,
 		CLINK_A_ACL_SPORT_MAX, CLINK_A_ACL_DPORT_MIN,
-		CLINK_A_ACL_DPORT_MAX },
+		CLINK_A_ACL_DPORT_MAX, CLINK_A_REPLACE },
 	[CLINK_CMD_DEL_ACL] = { CLINK_A_VPC_ID, CLINK_A_ACL_PRIO },
 	[CLINK_CMD_GET_ACL] = { CLINK_A_VPC_ID },
 };
@@ -1129,6 +1132,9 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 		put(m, rnd(&f->r, 16), &(uint64_t){ 0 }, 8);
 		nest_end(m);
 		break;
+	case K_FLAG:
+		put(m, type, NULL, 0);
+		break;
 	default:
 		put_garbage(f, type, rnd(&f->r, 40));
 		break;
@@ -1237,6 +1243,8 @@ static int gen_request(struct fuzzer *f, bool last)
 		if (attrs[i] == CLINK_A_VPC_REGION || attrs[i] == CLINK_A_VPC_ACCOUNT ||
 		    attrs[i] == CLINK_A_INST_REGION || attrs[i] == CLINK_A_INST_ACCOUNT)
 			p = 15;		/* optional: a mismatch refuses links */
+		if (attrs[i] == CLINK_A_REPLACE)
+			p = 40;		/* what NLM_F_REPLACE once reached */
 		if (chance(&f->r, p))
 			gen_attr(f, attrs[i]);
 		if (chance(&f->r, 3))		/* duplicate */

@@ -117,6 +117,9 @@ int cl_put_attrs(struct nl_msg *m, const struct cl_attr *a)
 		case CA_RAW:
 			r = nla_put(m, a->type, a->len, a->p);
 			break;
+		case CA_FLAG:
+			r = a->v ? nla_put_flag(m, a->type) : 0;
+			break;
 		default:
 			abort();
 		}

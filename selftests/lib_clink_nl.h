@@ -65,6 +65,7 @@ enum cl_attr_kind {
 	CA_RAW,		/* p, len */
 	CA_PFX_EXTRA,	/* s: prefix plus one u8 attribute of type v inside */
 	CA_PFX_NOLEN,	/* s: prefix nest without CLINK_PREFIX_A_LEN */
+	CA_FLAG,	/* v: put (no payload) when non-zero */
 };
 
 struct cl_attr {
@@ -88,6 +89,10 @@ struct cl_attr {
 #define ARAW(t, ptr, l)	{ .kind = CA_RAW, .type = (t), .p = (ptr), .len = (l) }
 #define APFX_EXTRA(t, str, xt) { .kind = CA_PFX_EXTRA, .type = (t), .s = (str), .v = (xt) }
 #define APFX_NOLEN(t, str) { .kind = CA_PFX_NOLEN, .type = (t), .s = (str) }
+#define AFLAG(t)	{ .kind = CA_FLAG, .type = (t), .v = 1 }
+/* NEW_*: replace the object if it exists; AREPLACE_IF(0) puts nothing */
+#define AREPLACE_IF(on)	{ .kind = CA_FLAG, .type = CLINK_A_REPLACE, .v = !!(on) }
+#define AREPLACE	AREPLACE_IF(1)
 #define AEND		{ .kind = CA_END }
 
 /* CLREQ(c, CLINK_CMD_X, NLM_F_..., AS(...), AU32(...)) */

@@ -3,7 +3,7 @@
  * The clink generic netlink family against its contract,
  * include/uapi/linux/clink.h: ClassicLink eligibility, links and their
  * limits, classiclink routes, link invalidation events, flushing and
- * NLM_F_REPLACE.  Every test gets a fresh network namespace holding one
+ * CLINK_A_REPLACE.  Every test gets a fresh network namespace holding one
  * clink device, clink0 (the harness forks per test).
  *
  * Rejections are checked for their errno class and for key words of the
@@ -255,12 +255,12 @@ TEST_F(vpc, duplicate_vni_fails_with_eaddrinuse)
 	ASSERT_CL_OK(c, cl_get_dev(c, &d));
 	EXPECT_EQ(1, d.n_vpcs);
 	/* replacing vpc-a with its own VNI is no conflict */
-	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 4242),
 			      APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16")));
 	/* taking another VPC's VNI by replacing is one */
 	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-c", 4343, "172.18.0.0/16"));
-	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 				AS(CLINK_A_VPC_ID, "vpc-c"), AU32(CLINK_A_VPC_VNI, 4242),
 				APFX(CLINK_A_VPC_CIDR, "172.18.0.0/16")),
 		       -EADDRINUSE, "vni");
@@ -578,7 +578,7 @@ TEST_F(link, injects_classiclink_route_and_withdraws_it_on_unlink)
 	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_DEL_ROUTE, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
 				APFX(CLINK_A_ROUTE_DST, "172.16.0.0/16")),
 		       -EINVAL, "kernel");
-	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, NLM_F_REPLACE,
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, 0, AREPLACE,
 				AS(CLINK_A_VPC_ID, "vpc-a"),
 				APFX(CLINK_A_ROUTE_DST, "10.1.2.3/32"),
 				AU8(CLINK_A_ROUTE_NEXTHOP, CLINK_NEXTHOP_VPN)),
@@ -656,7 +656,7 @@ TEST_F(event, ip_change_unlinks_and_emits_del_link_ip_changed)
 	/* NEW_INSTANCE replacing the address invalidates the link the same way */
 	cl_events_drain(&ev, 50);
 	cl_events_clear(&ev);
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AREPLACE,
 			      AS(CLINK_A_INST_ID, "i-1"),
 			      AADDR(CLINK_A_INST_ADDR, "10.8.8.8")));
 	EXPECT_EQ(0, n_links(c, NULL));
@@ -669,7 +669,7 @@ TEST_F(event, ip_change_unlinks_and_emits_del_link_ip_changed)
 
 	/* and so does replacing it with another account */
 	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AREPLACE,
 			      AS(CLINK_A_INST_ID, "i-1"),
 			      AADDR(CLINK_A_INST_ADDR, "10.8.8.8"),
 			      AS(CLINK_A_INST_ACCOUNT, "123456789012")));
@@ -836,7 +836,7 @@ TEST_F(limit, custom_routes_and_acls_per_vpc)
 				AU8(CLINK_A_ACL_ACTION, CLINK_ACL_DENY)),
 		       -ENOSPC, "256");
 	/* replacing within the limit still works */
-	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, NLM_F_REPLACE, AS(CLINK_A_VPC_ID, "vpc-a"),
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, 0, AREPLACE, AS(CLINK_A_VPC_ID, "vpc-a"),
 			      APFX(CLINK_A_ROUTE_DST, "192.168.0.0/24"),
 			      AU8(CLINK_A_ROUTE_NEXTHOP, CLINK_NEXTHOP_NAT)));
 }
@@ -876,7 +876,7 @@ TEST_F(limit, device_bounds_on_vpcs_instances_endpoints)
 }
 
 /* ------------------------------------------------------------------ */
-/* 7. EEXIST, and NLM_F_REPLACE updating in place                       */
+/* 7. EEXIST, and CLINK_A_REPLACE updating in place                     */
 
 CLINK_FIXTURE(replace);
 
@@ -888,13 +888,9 @@ TEST_F(replace, vpc)
 
 	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
 	EXPECT_CL_FAIL(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"), -EEXIST, "vpc-a");
-	/*
-	 * Not tested: the header's "NLM_F_EXCL | NLM_F_REPLACE: EEXIST wins".
-	 * Those two flags are 0x300, NLM_F_DUMP, on the wire, and genetlink
-	 * takes such a request for a dump (EOPNOTSUPP for NEW_*).
-	 */
+	/* NLM_F_REPLACE itself is refused: netlink_policy.c */
 
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
 			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16"),
 			      AS(CLINK_A_VPC_ACCOUNT, "123456789012")));
@@ -908,17 +904,17 @@ TEST_F(replace, vpc)
 	EXPECT_CL_OK(c, cl_vpc_new(c, "vpc-b", 100, "172.16.0.0/16"));
 
 	/* with links, VNI, CIDR, region and account are frozen */
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
 			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")));
 	ASSERT_CL_OK(c, cl_vpc_classiclink(c, "vpc-a", 1));
 	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
 	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
-	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 				AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 300),
 				APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")),
 		       -EBUSY, NULL);
-	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 				AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
 				APFX(CLINK_A_VPC_CIDR, "172.21.0.0/16")),
 		       -EBUSY, NULL);
@@ -928,7 +924,7 @@ TEST_F(replace, vpc)
 	EXPECT_EQ(1, v.n_links);
 	EXPECT_EQ(1, v.classiclink);
 	/* re-applying the same configuration is idempotent, link kept */
-	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, NLM_F_REPLACE,
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 200),
 			      APFX(CLINK_A_VPC_CIDR, "172.20.0.0/16")));
 	EXPECT_EQ(1, vpc_n_links(c, "vpc-a"));
@@ -945,7 +941,7 @@ TEST_F(replace, instance)
 	ASSERT_CL_OK(c, cl_get_inst(c, "i-1", &i));
 	EXPECT_EQ(cl_ip("10.1.2.3"), i.addr);
 
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_INSTANCE, 0, AREPLACE,
 			      AS(CLINK_A_INST_ID, "i-1"),
 			      AADDR(CLINK_A_INST_ADDR, "10.1.2.4"),
 			      AS(CLINK_A_INST_ACCOUNT, "123456789012")));
@@ -970,7 +966,7 @@ TEST_F(replace, endpoint)
 				    "02:00:00:00:00:02"), -EEXIST, NULL);
 	EXPECT_CL_FAIL(c, cl_ep_new(c, "vpc-a", "172.17.0.10", "192.0.2.2",
 				    "02:00:00:00:00:02"), -EINVAL, "cidr|172.17.0.10");
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ENDPOINT, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ENDPOINT, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"),
 			      AADDR(CLINK_A_EP_ADDR, "172.16.0.10"),
 			      AADDR(CLINK_A_EP_VTEP, "192.0.2.2"),
@@ -996,7 +992,7 @@ TEST_F(replace, route)
 	ASSERT_CL_OK(c, cl_route_new(c, "vpc-a", "192.168.0.0/16", CLINK_NEXTHOP_VPN));
 	EXPECT_CL_FAIL(c, cl_route_new(c, "vpc-a", "192.168.0.0/16", CLINK_NEXTHOP_NAT),
 		       -EEXIST, NULL);
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ROUTE, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"),
 			      APFX(CLINK_A_ROUTE_DST, "192.168.0.0/16"),
 			      AU8(CLINK_A_ROUTE_NEXTHOP, CLINK_NEXTHOP_PEERING)));
@@ -1028,7 +1024,7 @@ TEST_F(replace, acl)
 				AU8(CLINK_A_ACL_DIR, CLINK_ACL_TO_VPC),
 				AU8(CLINK_A_ACL_ACTION, CLINK_ACL_DENY)),
 		       -EEXIST, NULL);
-	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ACL, NLM_F_REPLACE,
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_ACL, 0, AREPLACE,
 			      AS(CLINK_A_VPC_ID, "vpc-a"),
 			      AU32(CLINK_A_ACL_PRIO, 10),
 			      AU8(CLINK_A_ACL_DIR, CLINK_ACL_TO_CLASSIC),

@@ -381,18 +381,18 @@ static int dev_up(struct clink *c, bool up)
 	return cl_link_set_up(CL_DEVNAME, up);
 }
 
-static int acl(struct clink *c, int flags, uint32_t prio, int action)
+static int acl(struct clink *c, bool replace, uint32_t prio, int action)
 {
-	return CLREQ(c, CLINK_CMD_NEW_ACL, flags, AS(CLINK_A_VPC_ID, "vpc-a"),
+	return CLREQ(c, CLINK_CMD_NEW_ACL, 0, AREPLACE_IF(replace), AS(CLINK_A_VPC_ID, "vpc-a"),
 		     AU32(CLINK_A_ACL_PRIO, prio), AU8(CLINK_A_ACL_DIR, CLINK_ACL_TO_VPC),
 		     AU8(CLINK_A_ACL_ACTION, action), AU8(CLINK_A_ACL_PROTO, 6),
 		     APFX(CLINK_A_ACL_SRC, "10.1.0.0/24"),
 		     AU16(CLINK_A_ACL_DPORT_MIN, 22), AU16(CLINK_A_ACL_DPORT_MAX, 22));
 }
 
-static int ep(struct clink *c, int flags, const char *addr, const char *vtep)
+static int ep(struct clink *c, bool replace, const char *addr, const char *vtep)
 {
-	return CLREQ(c, CLINK_CMD_NEW_ENDPOINT, flags, AS(CLINK_A_VPC_ID, "vpc-a"),
+	return CLREQ(c, CLINK_CMD_NEW_ENDPOINT, 0, AREPLACE_IF(replace), AS(CLINK_A_VPC_ID, "vpc-a"),
 		     AADDR(CLINK_A_EP_ADDR, addr), AADDR(CLINK_A_EP_VTEP, vtep),
 		     AMAC(CLINK_A_EP_MAC, "02:00:00:00:00:0a"));
 }
@@ -422,9 +422,9 @@ static int dev_set(struct clink *c, uint32_t lpv, const char *mac)
 		     AMAC(CLINK_A_DEV_MAC, mac));
 }
 
-static int vpc_b(struct clink *c, int flags, const char *cidr_b)
+static int vpc_b(struct clink *c, bool replace, const char *cidr_b)
 {
-	return CLREQ(c, CLINK_CMD_NEW_VPC, flags, AS(CLINK_A_VPC_ID, "vpc-b"),
+	return CLREQ(c, CLINK_CMD_NEW_VPC, 0, AREPLACE_IF(replace), AS(CLINK_A_VPC_ID, "vpc-b"),
 		     AU32(CLINK_A_VPC_VNI, 101), APFX(CLINK_A_VPC_CIDR, cidr_b));
 }
 
@@ -510,8 +510,8 @@ FIXTURE_VARIANT(failslab) {
 
 VARIANT(new_vpc, cl_vpc_cl(c, "vpc-x", 110, "172.30.0.0/16"),
 	cl_vpc_del(c, "vpc-x"));
-VARIANT(replace_vpc, vpc_b(c, NLM_F_REPLACE, "172.19.0.0/16"),
-	vpc_b(c, NLM_F_REPLACE, "172.17.0.0/16"));
+VARIANT(replace_vpc, vpc_b(c, true, "172.19.0.0/16"),
+	vpc_b(c, true, "172.17.0.0/16"));
 VARIANT(enable_classiclink, cl_vpc_classiclink(c, "vpc-c", 1),
 	cl_vpc_classiclink(c, "vpc-c", 0));
 VARIANT(del_vpc, cl_vpc_del(c, "vpc-d"), vpc_d(c), .base_vpc_d = true);
@@ -519,15 +519,15 @@ VARIANT(new_cidr, cidr(c, CLINK_CMD_NEW_CIDR, "172.23.0.0/16"),
 	cidr(c, CLINK_CMD_DEL_CIDR, "172.23.0.0/16"));
 VARIANT(del_cidr, cidr(c, CLINK_CMD_DEL_CIDR, "172.20.0.0/16"),
 	cidr(c, CLINK_CMD_NEW_CIDR, "172.20.0.0/16"));
-VARIANT(new_endpoint, ep(c, 0, "172.16.0.11", "192.0.2.11"),
+VARIANT(new_endpoint, ep(c, false, "172.16.0.11", "192.0.2.11"),
 	CLREQ(c, CLINK_CMD_DEL_ENDPOINT, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
 	      AADDR(CLINK_A_EP_ADDR, "172.16.0.11")));
-VARIANT(replace_endpoint, ep(c, NLM_F_REPLACE, "172.16.0.10", "192.0.2.12"),
-	ep(c, NLM_F_REPLACE, "172.16.0.10", "192.0.2.10"));
+VARIANT(replace_endpoint, ep(c, true, "172.16.0.10", "192.0.2.12"),
+	ep(c, true, "172.16.0.10", "192.0.2.10"));
 VARIANT(del_endpoint,
 	CLREQ(c, CLINK_CMD_DEL_ENDPOINT, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
 	      AADDR(CLINK_A_EP_ADDR, "172.16.0.10")),
-	ep(c, 0, "172.16.0.10", "192.0.2.10"));
+	ep(c, false, "172.16.0.10", "192.0.2.10"));
 VARIANT(new_route, route(c, CLINK_CMD_NEW_ROUTE), route(c, CLINK_CMD_DEL_ROUTE));
 VARIANT(new_instance, cl_inst_new(c, "i-4", "10.1.0.4"),
 	CLREQ(c, CLINK_CMD_DEL_INSTANCE, 0, AS(CLINK_A_INST_ID, "i-4")));
@@ -540,11 +540,11 @@ VARIANT(del_link, cl_unlink(c, "i-1"), cl_link(c, "i-1", "vpc-a"));
 VARIANT(flush_links,
 	CLREQ(c, CLINK_CMD_FLUSH_LINKS, 0, AS(CLINK_A_VPC_ID, "vpc-a")),
 	relink_a(c));
-VARIANT(new_acl, acl(c, 0, 20, CLINK_ACL_DENY),
+VARIANT(new_acl, acl(c, false, 20, CLINK_ACL_DENY),
 	CLREQ(c, CLINK_CMD_DEL_ACL, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
 	      AU32(CLINK_A_ACL_PRIO, 20)));
-VARIANT(replace_acl, acl(c, NLM_F_REPLACE, 10, CLINK_ACL_DENY),
-	acl(c, NLM_F_REPLACE, 10, CLINK_ACL_ALLOW));
+VARIANT(replace_acl, acl(c, true, 10, CLINK_ACL_DENY),
+	acl(c, true, 10, CLINK_ACL_ALLOW));
 VARIANT(set_dev, dev_set(c, 7, "02:00:00:00:00:77"),
 	dev_set(c, CLINK_DEFAULT_MAX_LINKS_PER_VPC, "02:00:00:00:00:01"));
 VARIANT(rtnl_newlink, new_dev(c), del_dev(c), .rtnl = true);
@@ -560,9 +560,9 @@ static int base(struct clink *c, bool with_d)
 	r = r ?: cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16");
 	r = r ?: cl_vpc_new(c, "vpc-c", 102, "172.18.0.0/16");
 	r = r ?: cidr(c, CLINK_CMD_NEW_CIDR, "172.20.0.0/16");
-	r = r ?: ep(c, 0, "172.16.0.10", "192.0.2.10");
+	r = r ?: ep(c, false, "172.16.0.10", "192.0.2.10");
 	r = r ?: cl_route_new(c, "vpc-a", "192.168.0.0/24", CLINK_NEXTHOP_VPN);
-	r = r ?: acl(c, 0, 10, CLINK_ACL_ALLOW);
+	r = r ?: acl(c, false, 10, CLINK_ACL_ALLOW);
 	r = r ?: cl_inst_new(c, "i-1", "10.1.0.1");
 	r = r ?: cl_inst_new(c, "i-2", "10.1.0.2");
 	r = r ?: cl_inst_new(c, "i-3", "10.1.0.3");

@@ -4,7 +4,9 @@
  * attributes, against include/uapi/linux/clink.h: malformed requests are
  * rejected with EINVAL or ERANGE (see EOUTOFRANGE) and an extended ack, whose offset
  * names the attribute at fault, and leave the state (and the generation
- * counter) unchanged;
+ * counter) unchanged; so are requests whose genetlink header has reserved
+ * bits set or nlmsg_flags beyond REQUEST, ACK, ECHO and DUMP (replacing is
+ * the CLINK_A_REPLACE attribute, not NLM_F_REPLACE);
  * GET_DEV reports the documented defaults and counts that follow changes;
  * the device is selected by index, by name or as the only one.
  */
@@ -379,6 +381,92 @@ TEST_F(policy, set_dev_is_all_or_nothing)
 	EXPECT_STRNE("us-west-2", d.region);
 	EXPECT_EQ(CLINK_DEFAULT_MAX_LINKS_PER_VPC, d.max_lpv);
 	EXPECT_EQ(1, d.n_classic);
+}
+
+/* NEW_VPC vpc-a, VNI @vni, 172.16.0.0/16, with @flags and genlmsghdr.reserved. */
+static int new_vpc_hdr(struct clink *c, int flags, uint16_t reserved,
+		       uint32_t vni, bool replace)
+{
+	struct nl_msg *m = cl_msg(c, CLINK_CMD_NEW_VPC, flags);
+	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(m));
+	const struct cl_attr attrs[] = {
+		AREPLACE_IF(replace), AS(CLINK_A_VPC_ID, "vpc-a"),
+		AU32(CLINK_A_VPC_VNI, vni), APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16"),
+		AEND
+	};
+
+	g->reserved = reserved;
+	if (cl_put_attrs(m, attrs))
+		abort();
+	return cl_exec(c, m, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * The family checks every command's header (resv_start_op 0): the
+ * generic netlink core refuses a reserved field that is not 0, for reads
+ * and changes alike, before any command runs.
+ */
+TEST_F(policy, rejects_reserved_genl_header_field)
+{
+	struct clink *c = &self->c;
+	struct nl_msg *m;
+	uint32_t gen = generation(c);
+
+	EXPECT_EQ(-EINVAL, new_vpc_hdr(c, 0, 1, 100, false));
+	EXPECT_STREQ("genlmsghdr.reserved field is not 0", c->ext);
+	EXPECT_EQ(-EINVAL, new_vpc_hdr(c, 0, 0x8000, 100, true));
+	EXPECT_STREQ("genlmsghdr.reserved field is not 0", c->ext);
+	m = cl_msg(c, CLINK_CMD_GET_DEV, 0);
+	((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(m)))->reserved = 1;
+	EXPECT_EQ(-EINVAL, cl_exec(c, m, NULL, NULL, NULL, NULL));
+	EXPECT_STREQ("genlmsghdr.reserved field is not 0", c->ext);
+	EXPECT_EQ(gen, generation(c));
+	EXPECT_EQ(-ENOENT, cl_get_vpc(c, "vpc-a", &(struct cl_vpc_info){ 0 }));
+	/* the same request with the field 0 goes through */
+	EXPECT_CL_OK(c, new_vpc_hdr(c, 0, 0, 100, false));
+}
+
+/*
+ * NLM_F_REPLACE, _EXCL, _CREATE and _APPEND mean nothing to a generic
+ * netlink family: the core refuses them. An existing object is replaced
+ * only on CLINK_A_REPLACE; without it, EEXIST.
+ */
+TEST_F(policy, replace_is_an_attribute_not_a_header_flag)
+{
+	static const int refused[] = { NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE,
+				       NLM_F_APPEND, NLM_F_CREATE | NLM_F_REPLACE };
+	struct clink *c = &self->c;
+	struct cl_vpc_info v;
+	uint32_t gen;
+	size_t i;
+
+	/* no VPC yet: the attribute creates one, as a plain NEW would */
+	ASSERT_CL_OK(c, new_vpc_hdr(c, 0, 0, 100, true));
+	gen = generation(c);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		EXPECT_EQ(-EINVAL, new_vpc_hdr(c, refused[i], 0, 200, false))
+			TH_LOG("nlmsg_flags 0x%x", refused[i]);
+		EXPECT_STREQ("ambiguous or reserved bits set in nlmsg_flags", c->ext);
+		EXPECT_EQ(-EINVAL, new_vpc_hdr(c, refused[i], 0, 200, true))
+			TH_LOG("nlmsg_flags 0x%x with CLINK_A_REPLACE", refused[i]);
+		EXPECT_STREQ("ambiguous or reserved bits set in nlmsg_flags", c->ext);
+	}
+	EXPECT_EQ(gen, generation(c));
+
+	EXPECT_CL_FAIL(c, new_vpc_hdr(c, 0, 0, 200, false), -EEXIST, "vpc-a,exists");
+	ASSERT_CL_OK(c, cl_get_vpc(c, "vpc-a", &v));
+	EXPECT_EQ(100, v.vni);
+	EXPECT_EQ(gen, generation(c));
+
+	EXPECT_CL_OK(c, new_vpc_hdr(c, 0, 0, 200, true));
+	ASSERT_CL_OK(c, cl_get_vpc(c, "vpc-a", &v));
+	EXPECT_EQ(200, v.vni);
+	EXPECT_TRUE(cl_pfx_eq(&v.cidr, "172.16.0.0/16"));
+	EXPECT_NE(gen, generation(c));
+	/* with NLM_F_ECHO, one of the flags the core allows, all the same */
+	EXPECT_CL_OK(c, new_vpc_hdr(c, NLM_F_ECHO, 0, 300, true));
+	ASSERT_CL_OK(c, cl_get_vpc(c, "vpc-a", &v));
+	EXPECT_EQ(300, v.vni);
 }
 
 /* ------------------------------------------------------------------ */

@@ -99,11 +99,11 @@ static int acl_new(int argc, char **argv, bool replace)
 		return ret;
 	if (!a.vpc || !a.has_prio || !a.has_dir || !a.has_action)
 		return usage_error(USAGE, "vpc ID, prio N, dir DIR and action ACTION are required");
-	nlh = genl_msg(CLINK_CMD_NEW_ACL,
-		       NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
-		       cur_dev);
+	nlh = genl_msg(CLINK_CMD_NEW_ACL, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	nl_put_u32(nlh, CLINK_A_ACL_PRIO, a.prio);
 	nl_put_u8(nlh, CLINK_A_ACL_DIR, a.dir);

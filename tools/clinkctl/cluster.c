@@ -755,7 +755,6 @@ static int to_etcd(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 
 	/* request builders reuse the request buffer: work on a copy */
 	memcpy(copy, nlh, nlh->nlmsg_len);
-	r.replace = nlh->nlmsg_flags & NLM_F_REPLACE;
 	if (nlh->nlmsg_type == RTM_NEWLINK) {
 		if (nlh->nlmsg_flags & NLM_F_CREATE)
 			return cluster_err("dev add is not supported with -E: the cluster's device settings are \"dev set NAME ...\"");
@@ -764,6 +763,7 @@ static int to_etcd(struct nlmsghdr *nlh, nl_cb_t cb, void *data)
 	if (nlh->nlmsg_type != NL_GENL_DIVERTED)
 		return cluster_err("this command is not supported with -E");
 	genl_parse(r.nlh, r.tb);
+	r.replace = r.tb[CLINK_A_REPLACE];
 	switch (genl_cmd(r.nlh)) {
 	case CLINK_CMD_NEW_VPC:
 		return write_cmd(w_vpc_new, &r);

@@ -61,11 +61,11 @@ static int ep_new(int argc, char **argv, bool replace)
 		return ret;
 	if (!a.vpc || !a.has_addr || !a.has_vtep || !a.has_mac)
 		return usage_error(USAGE, "vpc ID, ADDR, vtep ADDR and mac LLADDR are required");
-	nlh = genl_msg(CLINK_CMD_NEW_ENDPOINT,
-		       NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
-		       cur_dev);
+	nlh = genl_msg(CLINK_CMD_NEW_ENDPOINT, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	nl_put_addr(nlh, CLINK_A_EP_ADDR, a.addr);
 	nl_put_addr(nlh, CLINK_A_EP_VTEP, a.vtep);

@@ -67,11 +67,11 @@ static int inst_new(int argc, char **argv, bool replace)
 		return ret;
 	if (!a.has_ip)
 		return usage_error(USAGE, "\"ip\" is required");
-	nlh = genl_msg(CLINK_CMD_NEW_INSTANCE,
-		       NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
-		       cur_dev);
+	nlh = genl_msg(CLINK_CMD_NEW_INSTANCE, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	nl_put_strz(nlh, CLINK_A_INST_ID, a.id);
 	nl_put_addr(nlh, CLINK_A_INST_ADDR, a.ip);
 	if (a.region)

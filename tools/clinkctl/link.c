@@ -58,7 +58,7 @@ static int link_add(int argc, char **argv)
 		return ret;
 	if (!a.inst || !a.vpc)
 		return usage_error(USAGE, "INSTANCE and vpc VPC are required");
-	nlh = genl_msg(CLINK_CMD_NEW_LINK, NLM_F_CREATE | NLM_F_EXCL, cur_dev);
+	nlh = genl_msg(CLINK_CMD_NEW_LINK, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
 	nl_put_strz(nlh, CLINK_A_INST_ID, a.inst);

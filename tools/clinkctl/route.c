@@ -74,11 +74,11 @@ static int route_new(int argc, char **argv, bool replace)
 		return ret;
 	if (!a.vpc || !a.has_dst || !a.has_via)
 		return usage_error(USAGE, "vpc ID, PREFIX and via NEXTHOP are required");
-	nlh = genl_msg(CLINK_CMD_NEW_ROUTE,
-		       NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
-		       cur_dev);
+	nlh = genl_msg(CLINK_CMD_NEW_ROUTE, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
 	put_prefix(nlh, CLINK_A_ROUTE_DST, &a.dst);
 	nl_put_u8(nlh, CLINK_A_ROUTE_NEXTHOP, a.via);

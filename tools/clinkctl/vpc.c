@@ -59,11 +59,11 @@ static int vpc_new(int argc, char **argv, bool replace)
 	if (!has_cidr)
 		return usage_error(USAGE, "\"cidr\" is required");
 
-	nlh = genl_msg(CLINK_CMD_NEW_VPC,
-		       NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL),
-		       cur_dev);
+	nlh = genl_msg(CLINK_CMD_NEW_VPC, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
 	nl_put_u32(nlh, CLINK_A_VPC_VNI, vni);
 	put_prefix(nlh, CLINK_A_VPC_CIDR, &cidr);

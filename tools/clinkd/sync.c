@@ -9,7 +9,7 @@
  *   DEL_LINK                     links go before what they tie together
  *   DEL_ENDPOINT, DEL_ROUTE, DEL_ACL
  *   SET_VPC off, DEL_CIDR, DEL_INSTANCE, DEL_VPC
- *   NEW_VPC, NEW_INSTANCE        (NLM_F_REPLACE when they exist)
+ *   NEW_VPC, NEW_INSTANCE        (CLINK_A_REPLACE when they exist)
  *   NEW_CIDR
  *   NEW_ENDPOINT, NEW_ROUTE, NEW_ACL
  *   SET_VPC on
@@ -188,9 +188,10 @@ static void del_obj(enum rec_kind kind, const char *key, struct json_object *rec
 static void new_obj(enum rec_kind kind, const char *key, struct json_object *rec,
 		    bool replace)
 {
-	struct nlmsghdr *nlh = kernel_req(new_cmd[kind],
-				      replace ? NLM_F_REPLACE | NLM_F_CREATE : 0);
+	struct nlmsghdr *nlh = kernel_req(new_cmd[kind], 0);
 
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	record_put(nlh, kind, rec);
 	send_op(nlh, key);
 }

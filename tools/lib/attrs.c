@@ -127,6 +127,7 @@ static const struct attr_desc attrs[CLINK_A_MAX + 1] = {
 	E(CLINK_A_EVENT_REASON, "event-reason", event_reasons),
 	A(CLINK_A_PREFIX_ENTRY, "prefix-entry", ATTR_NEST),
 	A(CLINK_A_DEV_VTEP_CHECK, "dev-vtep-check", ATTR_U8),
+	A(CLINK_A_REPLACE, "replace", ATTR_FLAG),
 };
 
 const struct attr_desc *attr_desc(uint16_t type)

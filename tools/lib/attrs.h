@@ -24,6 +24,7 @@ enum attr_kind {
 	ATTR_PREFIX,		/* CLINK_PREFIX_A_* nest; JSON "a.b.c.d/n" */
 	ATTR_PREFIX_LIST,	/* nest of CLINK_A_PREFIX_ENTRY; JSON array */
 	ATTR_NEST,		/* any other nest (stats, drops) */
+	ATTR_FLAG,		/* no payload: present or absent */
 };
 
 struct attr_desc {

@@ -692,6 +692,8 @@ static bool attr_ok(const struct nlattr *a, enum attr_kind kind)
 		return mnl_attr_get_payload_len(a) == 4;
 	case ATTR_MAC:
 		return mnl_attr_get_payload_len(a) == 6;
+	case ATTR_FLAG:
+		return mnl_attr_validate(a, MNL_TYPE_FLAG) == 0;
 	case ATTR_PREFIX:
 	case ATTR_PREFIX_LIST:
 	case ATTR_NEST:
@@ -763,6 +765,12 @@ void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
 void nl_put_addr(struct nlmsghdr *nlh, uint16_t type, struct in_addr a)
 {
 	nl_put(nlh, type, sizeof(a), &a);
+}
+
+void nl_put_flag(struct nlmsghdr *nlh, uint16_t type)
+{
+	/* not NULL: libmnl copies the (empty) payload with memcpy() */
+	nl_put(nlh, type, 0, "");
 }
 
 struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type)

@@ -121,6 +121,8 @@ void nl_put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v);
 void nl_put_u16(struct nlmsghdr *nlh, uint16_t type, uint16_t v);
 void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v);
 void nl_put_addr(struct nlmsghdr *nlh, uint16_t type, struct in_addr a);
+/* A flag attribute: present, no payload (CLINK_A_REPLACE). */
+void nl_put_flag(struct nlmsghdr *nlh, uint16_t type);
 struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type);
 void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest);
 

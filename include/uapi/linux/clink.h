@@ -39,16 +39,25 @@
  * CLINK_A_VPC_SECONDARY) is a nest holding up to CLINK_MAX_PREFIXES
  * CLINK_A_PREFIX_ENTRY nests, each one prefix. An empty nest clears the list.
  *
+ * Message headers
+ * ---------------
+ * genlmsghdr.reserved must be 0, and nlmsg_flags may hold only
+ * NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP: the generic netlink
+ * core refuses anything else in a request of this family with EINVAL
+ * ("genlmsghdr.reserved field is not 0", "ambiguous or reserved bits set
+ * in nlmsg_flags"), before any command runs. NLM_F_CREATE, NLM_F_EXCL and
+ * NLM_F_REPLACE in particular are refused: replacing is an attribute.
+ *
  * Replacing
  * ---------
  * NEW_VPC, NEW_INSTANCE, NEW_ENDPOINT, NEW_ROUTE and NEW_ACL fail with EEXIST
- * when the object exists, unless the request has NLM_F_REPLACE, in which case
- * the object is updated in place (what `ip route replace` does). A
+ * when the object exists, unless the request has the top-level flag
+ * attribute CLINK_A_REPLACE, in which case the object is updated in place
+ * (what `ip route replace` does) or created when it does not exist. A
  * controller can therefore re-apply its whole configuration idempotently.
- * (NLM_F_EXCL | NLM_F_REPLACE is NLM_F_DUMP: do not combine them.)
- * NLM_F_CREATE is accepted and changes nothing. A replace sets every
- * attribute of the request; optional attributes it lacks take their
- * defaults, not their old values.
+ * A replace sets every attribute of the request; optional attributes it
+ * lacks take their defaults, not their old values. Other commands ignore
+ * CLINK_A_REPLACE.
  * SET_VPC with the current ClassicLink setting and SET_INSTANCE with the
  * current address succeed and change nothing (no event).
  *
@@ -120,7 +129,7 @@
  *   (but _MAC) are accepted in IFLA_INFO_DATA of RTM_NEWLINK and
  *   RTM_CHANGELINK, see IFLA_CLINK_* below.
  *
- * CLINK_CMD_NEW_VPC (NLM_F_REPLACE honoured)
+ * CLINK_CMD_NEW_VPC (CLINK_A_REPLACE honoured)
  *    CLINK_A_VPC_ID: string, 1..63 chars, required
  *    CLINK_A_VPC_VNI: u32, 1..16777215, required, unique per device
  *                     (EADDRINUSE)
@@ -162,7 +171,7 @@
  *   Linked instances never reach secondary CIDRs. The CIDR's local route
  *   is announced as NEW_ROUTE / DEL_ROUTE.
  *
- * CLINK_CMD_NEW_ENDPOINT (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ENDPOINT
+ * CLINK_CMD_NEW_ENDPOINT (CLINK_A_REPLACE honoured), CLINK_CMD_DEL_ENDPOINT
  *    CLINK_A_VPC_ID, CLINK_A_EP_ADDR: the VPC IP (required);
  *    CLINK_A_EP_VTEP: underlay address of the hypervisor (NEW: required),
  *    CLINK_A_EP_MAC: 6 bytes, the VM's MAC (NEW: required).
@@ -172,7 +181,7 @@
  *   dump, optionally filtered by CLINK_A_VPC_ID; do with CLINK_A_VPC_ID and
  *   CLINK_A_EP_ADDR. Replies with CLINK_A_VPC_ID, CLINK_A_EP_*.
  *
- * CLINK_CMD_NEW_ROUTE (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ROUTE
+ * CLINK_CMD_NEW_ROUTE (CLINK_A_REPLACE honoured), CLINK_CMD_DEL_ROUTE
  *    CLINK_A_VPC_ID, CLINK_A_ROUTE_DST: prefix;
  *    CLINK_A_ROUTE_NEXTHOP: u8, enum clink_nexthop (NEW: required).
  *   Only `custom` routes can be added or deleted; `local` and `classiclink`
@@ -189,7 +198,7 @@
  *    clink_route_type), CLINK_A_ROUTE_NEXTHOP (custom routes),
  *    CLINK_A_INST_ID (classiclink routes: the linked instance).
  *
- * CLINK_CMD_NEW_INSTANCE (NLM_F_REPLACE honoured)
+ * CLINK_CMD_NEW_INSTANCE (CLINK_A_REPLACE honoured)
  *    CLINK_A_INST_ID: string 1..63 chars, required
  *    CLINK_A_INST_ADDR: the classic private IP, required; must lie in the
  *                       classic space; unique per device (EADDRINUSE)
@@ -237,7 +246,7 @@
  *   One message per link: CLINK_A_INST_ID, CLINK_A_INST_ADDR,
  *   CLINK_A_VPC_ID, CLINK_A_STATS (traffic of this link).
  *
- * CLINK_CMD_NEW_ACL (NLM_F_REPLACE honoured), CLINK_CMD_DEL_ACL
+ * CLINK_CMD_NEW_ACL (CLINK_A_REPLACE honoured), CLINK_CMD_DEL_ACL
  *    CLINK_A_VPC_ID, CLINK_A_ACL_PRIO: u32 (required, unique per VPC; lower
  *    is evaluated first). NEW also takes:
  *    CLINK_A_ACL_DIR: u8 enum clink_acl_dir (required)
@@ -410,6 +419,7 @@ enum clink_attr {
 	CLINK_A_EVENT_REASON,		/* u8, enum clink_event_reason */
 	CLINK_A_PREFIX_ENTRY,		/* prefix, inside prefix lists */
 	CLINK_A_DEV_VTEP_CHECK,		/* u8 0|1 */
+	CLINK_A_REPLACE,		/* flag, in NEW_* requests */
 
 	__CLINK_A_MAX
 };
