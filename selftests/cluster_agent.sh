@@ -14,8 +14,8 @@
 #  +------------------------------------------------------------------+
 #
 # Checks: --once full sync (objects, host route proto clink, stray kernel
-# objects removed), idempotence (generation unchanged on a second run and
-# on a restart), bad records reported with the kernel's extack and the
+# objects removed), idempotence (generation unchanged on a second run,
+# on a read in pages of one key, and on a restart), bad records reported with the kernel's extack and the
 # rest applied, watch (put, delete, ClassicLink off and on), SIGHUP
 # resync, etcd down (kernel unchanged, agent alive, changes applied after
 # it returns), registration (fields, TTL 30 by default, gone within the
@@ -219,6 +219,17 @@ detail "rc=$rc generation $gen -> $(generation)"
 detail "$(cat "$tmp/once.log")"
 [ $rc -eq 0 ] && [ "$(generation)" = "$gen" ] && grep -q " 0 changes" "$tmp/once.log"
 log_test $? "a second --once changes nothing (generation $gen)"
+
+# Kinds with more keys than a range returns are read in pages: with one
+# key a page, every page after the first must still arrive.
+gen=$(generation)
+clinkd_once --range-limit 1
+rc=$?
+detail "rc=$rc generation $gen -> $(generation)"
+detail "$(cat "$tmp/once.log")"
+[ $rc -eq 0 ] && [ "$(generation)" = "$gen" ] && grep -q " 0 changes" "$tmp/once.log" &&
+	grep -q "read 10 keys" "$tmp/once.log"
+log_test $? "--range-limit 1: all 10 records read a key a page, nothing changes"
 
 # -- bad records -------------------------------------------------------------
 

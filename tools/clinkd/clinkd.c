@@ -37,7 +37,6 @@
 #define EXIT_USAGE	64
 
 #define RANGE_TIMEOUT_MS 30000
-#define RANGE_PAGE	10000
 #define STOP_TIMEOUT_MS	3000
 
 int log_level = 6;
@@ -62,8 +61,8 @@ void log_msg(int level, const char *fmt, ...)
 static struct {
 	char *etcd, *cluster, *dev, *name;
 	bool once;
-	long ttl, resync;
-} opt = { .ttl = 30, .resync = 300 };
+	long ttl, resync, range_limit;
+} opt = { .ttl = 30, .resync = 300, .range_limit = 10000 };
 
 static char prefix[256];		/* /clink/<cluster>/ */
 static struct config cfg, next_cfg;
@@ -225,6 +224,7 @@ static const char *const pieces[] = {
 
 struct range_req {
 	unsigned int gen;		/* of the read it belongs to */
+	const char *piece;		/* the end, below the prefix; NULL: one key */
 	char end[300];
 };
 
@@ -284,10 +284,10 @@ static void range_cb(int err, struct json_object *resp, const char *msg,
 			range_page(from, strlen(from), pieces[i + 1], read_rev);
 		}
 	} else if (more && json_object_get_boolean(more) && n) {
-		/* the next page starts right after the last key */
+		/* the next page starts right after the last key, ends as this */
 		last = b64_decode(json_object_get_string(json_object_object_get(
 			json_object_array_get_idx(kvs, n - 1), "key")), &klen);
-		range_page(last, klen + 1, rr->end, read_rev);
+		range_page(last, klen + 1, rr->piece, read_rev);
 		free(last);
 	}
 	for (i = 0; i < n; i++)
@@ -299,7 +299,10 @@ static void range_cb(int err, struct json_object *resp, const char *msg,
 		read_done();
 }
 
-/* [@from, @prefix@end) at @rev; @end NULL: the key @from alone. */
+/*
+ * [@from, @prefix@end) at @rev, in pages of --range-limit keys; @end NULL:
+ * the key @from alone.  @end is one of pieces[].
+ */
 static void range_page(const char *from, size_t len, const char *end,
 		       int64_t rev)
 {
@@ -308,6 +311,7 @@ static void range_page(const char *from, size_t len, const char *end,
 	char *k, *e;
 
 	rr->gen = read_gen;
+	rr->piece = end;
 	k = b64_encode(from, len);
 	json_object_object_add(body, "key", json_object_new_string(k));
 	free(k);
@@ -315,7 +319,7 @@ static void range_page(const char *from, size_t len, const char *end,
 		snprintf(rr->end, sizeof(rr->end), "%s%s", prefix, end);
 		e = b64_encode(rr->end, strlen(rr->end));
 		json_object_object_add(body, "range_end", json_object_new_string(e));
-		json_object_object_add(body, "limit", json_object_new_int64(RANGE_PAGE));
+		json_object_object_add(body, "limit", json_object_new_int64(opt.range_limit));
 		free(e);
 	}
 	if (rev)
@@ -418,12 +422,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: clinkd --etcd URL[,URL...] --cluster NAME --dev DEV [--name GW]\n"
 		"              [--once] [--config FILE] [--lease-ttl SECONDS]\n"
-		"              [--resync SECONDS] [--verbose]\n"
+		"              [--resync SECONDS] [--range-limit KEYS] [--verbose]\n"
 		"       clinkd --help | --version\n");
 }
 
 enum { O_ETCD = 256, O_CLUSTER, O_DEV, O_NAME, O_ONCE, O_CONFIG, O_TTL,
-       O_RESYNC, O_VERBOSE, O_HELP, O_VERSION };
+       O_RESYNC, O_RANGE_LIMIT, O_VERBOSE, O_HELP, O_VERSION };
 
 static const struct option long_opts[] = {
 	{ "etcd", required_argument, NULL, O_ETCD },
@@ -434,6 +438,7 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "lease-ttl", required_argument, NULL, O_TTL },
 	{ "resync", required_argument, NULL, O_RESYNC },
+	{ "range-limit", required_argument, NULL, O_RANGE_LIMIT },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -463,6 +468,7 @@ static int set_opt(int o, const char *arg, bool file)
 	case O_VERBOSE: log_level = 7; return 0;
 	case O_TTL: return set_long(&opt.ttl, arg, 5, 3600);
 	case O_RESYNC: return set_long(&opt.resync, arg, 0, 86400);
+	case O_RANGE_LIMIT: return set_long(&opt.range_limit, arg, 1, 1000000);
 	default: return -1;
 	}
 	if (file && *s)
