@@ -398,7 +398,7 @@ static int check_config(struct clink_dev *cd, struct clink_dev_cfg *cfg,
 
 	xa_for_each(&cd->vpcs, index, vpc) {
 		i = CLINK_CFG_MAX_LINKS_PER_VPC;
-		if (a[i] && vpc->n_links > cfg->max[i]) {
+		if (a[i] && !vpc->max_links && vpc->n_links > cfg->max[i]) {
 			clink_err(extack, a[i], "VPC %s has %u linked instances, more than %u",
 				  vpc->id, vpc->n_links, cfg->max[i]);
 			return -EBUSY;

@@ -93,8 +93,13 @@ static int check_link(struct clink_dev *cd, struct clink_instance *inst,
 			  inst->id, link->vpc->id);
 		return -EEXIST;
 	}
-	if (vpc->n_links >= cd->max_links_per_vpc) {
-		clink_err(extack, vpc_attr, "VPC %s has reached its limit of %u linked instances",
+	if (vpc->max_links && vpc->n_links >= vpc->max_links) {
+		clink_err(extack, vpc_attr, "VPC %s has reached its own limit of %u links (max-links)",
+			  vpc->id, vpc->max_links);
+		return -ENOSPC;
+	}
+	if (!vpc->max_links && vpc->n_links >= cd->max_links_per_vpc) {
+		clink_err(extack, vpc_attr, "VPC %s has reached the device's limit of %u links (max-links-per-vpc)",
 			  vpc->id, cd->max_links_per_vpc);
 		return -ENOSPC;
 	}

@@ -26,6 +26,11 @@ static struct netlink_range_validation vni_range = {
 	.max = 0xffffff,
 };
 
+/* 0 = the device's max-links-per-vpc */
+static struct netlink_range_validation vpc_max_links_range = {
+	.max = CLINK_MAX_LINKS_PER_VPC,
+};
+
 static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_IFINDEX]		= { .type = NLA_U32 },
 	[CLINK_A_IFNAME]		= { .type = NLA_NUL_STRING,
@@ -49,6 +54,8 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_VPC_REGION]		= ID_POLICY,
 	[CLINK_A_VPC_ACCOUNT]		= ID_POLICY,
 	[CLINK_A_VPC_CLASSICLINK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[CLINK_A_VPC_MAX_LINKS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+						&vpc_max_links_range),
 	[CLINK_A_EP_ADDR]		= ADDR_POLICY,
 	[CLINK_A_EP_VTEP]		= ADDR_POLICY,
 	[CLINK_A_EP_MAC]		= NLA_POLICY_ETH_ADDR,

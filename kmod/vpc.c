@@ -96,6 +96,7 @@ static int vpc_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 	    nla_put_string(skb, CLINK_A_VPC_REGION, vpc->region) ||
 	    nla_put_string(skb, CLINK_A_VPC_ACCOUNT, vpc->account) ||
 	    nla_put_u8(skb, CLINK_A_VPC_CLASSICLINK, vpc->classiclink) ||
+	    nla_put_u32(skb, CLINK_A_VPC_MAX_LINKS, vpc->max_links) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_LINKS, vpc->n_links) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_ENDPOINTS, vpc->n_endpoints) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_ROUTES,
@@ -183,6 +184,27 @@ static int check_cidr(struct clink_vpc *vpc, const struct clink_prefix *cidr,
 	return 0;
 }
 
+/*
+ * May @vpc's limit of links become @max (0: the device's)? Lowering a
+ * limit never unlinks anyone, as with the device's limits.
+ */
+static int check_max_links(struct clink_vpc *vpc, u32 max,
+			   const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	u32 limit = max ?: vpc->cd->max_links_per_vpc;
+
+	if (vpc->n_links <= limit)
+		return 0;
+	if (max)
+		clink_err(extack, attr, "VPC %s has %u links, more than max-links %u",
+			  vpc->id, vpc->n_links, max);
+	else
+		clink_err(extack, attr, "VPC %s has %u links, more than the device's max-links-per-vpc %u",
+			  vpc->id, vpc->n_links, limit);
+	return -EBUSY;
+}
+
 static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 		       const struct clink_vpc *new, struct genl_info *info)
 {
@@ -202,6 +224,10 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 			  vpc->id);
 		return -EBUSY;
 	}
+	ret = check_max_links(vpc, new->max_links,
+			      info->attrs[CLINK_A_VPC_MAX_LINKS], info->extack);
+	if (ret)
+		return ret;
 	if (cidr_changed) {
 		ret = check_cidr(vpc, &new->cidr, &vpc->cidr, cidr_attr,
 				 info->extack);
@@ -241,6 +267,7 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 	}
 	strscpy_pad(vpc->region, new->region, sizeof(vpc->region));
 	strscpy_pad(vpc->account, new->account, sizeof(vpc->account));
+	vpc->max_links = new->max_links;
 	clink_dev_changed(cd);
 	clink_nl_notify(cd, CLINK_CMD_NEW_VPC, vpc_fill, vpc,
 			CLINK_EVENT_CHANGED);
@@ -282,6 +309,8 @@ int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	clink_nl_get_str(attrs[CLINK_A_VPC_REGION], new->region, cd->region);
 	clink_nl_get_str(attrs[CLINK_A_VPC_ACCOUNT], new->account, "");
+	if (attrs[CLINK_A_VPC_MAX_LINKS])
+		new->max_links = nla_get_u32(attrs[CLINK_A_VPC_MAX_LINKS]);
 
 	vpc = clink_vpc_find(cd, new->id);
 	if (vpc && !clink_nl_replace(info)) {
@@ -352,32 +381,39 @@ err_free:
 
 int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *cl_attr = info->attrs[CLINK_A_VPC_CLASSICLINK];
+	struct nlattr *max_attr = info->attrs[CLINK_A_VPC_MAX_LINKS];
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_vpc *vpc;
 	bool on;
+	u32 max;
 	int ret;
 
 	vpc = clink_vpc_lookup(cd, info->attrs[CLINK_A_VPC_ID], info->extack);
 	if (IS_ERR(vpc))
 		return PTR_ERR(vpc);
-	if (!clink_nl_require(info, CLINK_A_VPC_CLASSICLINK))
+	if (!max_attr && !clink_nl_require(info, CLINK_A_VPC_CLASSICLINK))
 		return -EINVAL;
-	on = nla_get_u8(info->attrs[CLINK_A_VPC_CLASSICLINK]);
-	if (on == vpc->classiclink)
+	on = cl_attr ? nla_get_u8(cl_attr) : vpc->classiclink;
+	max = max_attr ? nla_get_u32(max_attr) : vpc->max_links;
+	if (on == vpc->classiclink && max == vpc->max_links)
 		return 0;
-	if (on) {
+	if (on && !vpc->classiclink) {
 		ret = check_classiclink(cd, vpc, &vpc->cidr, vpc->region,
-					info->attrs[CLINK_A_VPC_CLASSICLINK],
-					info->extack);
+					cl_attr, info->extack);
 		if (ret)
 			return ret;
-	} else if (vpc->n_links) {
-		clink_err(info->extack, info->attrs[CLINK_A_VPC_CLASSICLINK],
+	} else if (!on && vpc->classiclink && vpc->n_links) {
+		clink_err(info->extack, cl_attr,
 			  "VPC %s has %u linked instances", vpc->id,
 			  vpc->n_links);
 		return -EBUSY;
 	}
+	ret = check_max_links(vpc, max, max_attr, info->extack);
+	if (ret)
+		return ret;
 	vpc->classiclink = on;
+	vpc->max_links = max;
 	clink_dev_changed(cd);
 	clink_nl_notify(cd, CLINK_CMD_SET_VPC, vpc_fill, vpc,
 			CLINK_EVENT_CHANGED);

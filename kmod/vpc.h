@@ -20,6 +20,7 @@ struct clink_vpc {
 	char region[CLINK_ID_MAXLEN];
 	char account[CLINK_ID_MAXLEN];
 	bool classiclink;
+	u32 max_links;			/* 0: cd->max_links_per_vpc */
 	struct list_head links;		/* struct clink_link, under cd->lock */
 	u32 n_links, n_endpoints;
 	u32 n_routes;			/* custom routes */

@@ -325,8 +325,31 @@ check_ok "link add i-2 vpc vpc-a" c link add i-2 vpc vpc-a
 check_err "link: already linked" 1 "Error: instance i-1 is already linked to VPC vpc-a" \
 	c link add i-1 vpc vpc-a
 check_err "link: max-links-per-vpc" 1 \
-	"Error: VPC vpc-a has reached its limit of 2 linked instances" \
+	"Error: VPC vpc-a has reached the device's limit of 2 links (max-links-per-vpc)" \
 	c link add i-3 vpc vpc-a
+check_err "vpc set max-links below the VPC's links" 1 \
+	"Error: VPC vpc-a has 2 links, more than max-links 1" \
+	c vpc set vpc-a max-links 1
+check_err "max-links takes a number: exit 255" 255 \
+	"Error: \"max-links\" takes 0 (the device's max-links-per-vpc) to 65536, not \"many\"" \
+	c vpc set vpc-a max-links many
+check_err "max-links above 65536: exit 255" 255 \
+	"Error: \"max-links\" takes 0 (the device's max-links-per-vpc) to 65536, not \"65537\"" \
+	c vpc set vpc-a max-links 65537
+check_ok "vpc set vpc-a max-links 2" c vpc set vpc-a max-links 2
+check_err "link: the VPC's own max-links" 1 \
+	"Error: VPC vpc-a has reached its own limit of 2 links (max-links)" \
+	c link add i-3 vpc vpc-a
+check_ok "vpc set vpc-b max-links 1000 (above the device's 2)" \
+	c vpc set vpc-b max-links 1000
+check_out "vpc show: max-links when set" \
+	"vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1 classiclink off max-links 1000 links 0 endpoints 0 routes 1 acls 0" \
+	c vpc show vpc-b
+check_ok "vpc set vpc-c max-links 7" c vpc set vpc-c max-links 7
+check_ok "vpc set vpc-c max-links 0 (back to the device's)" c vpc set vpc-c max-links 0
+check_out "vpc show: no max-links at 0 (the device's)" \
+	"vpc-c vni 300 cidr 10.5.0.0/16 region r1 classiclink off links 0 endpoints 0 routes 1 acls 0" \
+	c vpc show vpc-c
 check_err "link: ClassicLink disabled" 1 "Error: ClassicLink is disabled on VPC vpc-b" \
 	c link add i-3 vpc vpc-b
 check_err "link: account mismatch" 1 \
@@ -446,17 +469,19 @@ check_jq "-j acl show" \
 # -- vpc show, JSON, abbreviations -------------------------------------------
 
 check_out "vpc show ID after links, routes, endpoints, ACLs" \
-	"vpc-a vni 100 cidr 172.16.0.0/16 secondary 172.17.0.0/16 region r1 account a1 classiclink on links 2 endpoints 1 routes 5 acls 3" \
+	"vpc-a vni 100 cidr 172.16.0.0/16 secondary 172.17.0.0/16 region r1 account a1 classiclink on max-links 2 links 2 endpoints 1 routes 5 acls 3" \
 	c vpc show vpc-a
 check_out "-s vpc show ID: counters line" \
-	"vpc-a vni 100 cidr 172.16.0.0/16 secondary 172.17.0.0/16 region r1 account a1 classiclink on links 2 endpoints 1 routes 5 acls 3
+	"vpc-a vni 100 cidr 172.16.0.0/16 secondary 172.17.0.0/16 region r1 account a1 classiclink on max-links 2 links 2 endpoints 1 routes 5 acls 3
     to-vpc 0 packets 0 bytes  to-classic 0 packets 0 bytes" \
 	c -s vpc show vpc-a
 check_jq "-j vpc show" \
 	'length == 5 and (.[] | select(.id == "vpc-a") |
 	 .vni == 100 and .cidr == "172.16.0.0/16" and .secondary == ["172.17.0.0/16"] and
-	 .classiclink == true and .links == 2 and .account == "a1") and
-	 (.[] | select(.id == "vpc-b") | .classiclink == false and .secondary == [])' \
+	 .classiclink == true and .links == 2 and .account == "a1" and .max_links == 2) and
+	 (.[] | select(.id == "vpc-b") | .classiclink == false and .secondary == [] and
+	  .max_links == 1000) and
+	 (.[] | select(.id == "vpc-c") | has("max_links") | not)' \
 	c -j vpc show
 run c -j -p vpc show
 pretty=$OUT
@@ -677,6 +702,8 @@ route add vpc vpc-a 192.168.9.0/24 via dc
 
 # ClassicLink
 vpc set vpc-a classiclink on
+vpc set vpc-a max-links 2
+vpc set vpc-b max-links 1000
 
 # endpoints
 endpoint add vpc vpc-a 172.16.0.10 vtep 192.168.100.3 mac 02:00:00:00:00:10

@@ -785,6 +785,8 @@ int cl_parse_vpc(struct nl_msg *msg, void *arg)
 	cl_str(tb[CLINK_A_VPC_ACCOUNT], v->account, sizeof(v->account));
 	v->classiclink = tb[CLINK_A_VPC_CLASSICLINK] ?
 		nla_get_u8(tb[CLINK_A_VPC_CLASSICLINK]) : -1;
+	v->max_links = tb[CLINK_A_VPC_MAX_LINKS] ?
+		(int64_t)nla_get_u32(tb[CLINK_A_VPC_MAX_LINKS]) : -1;
 	v->n_links = cl_u32(tb[CLINK_A_VPC_N_LINKS], CL_NONE);
 	v->n_eps = cl_u32(tb[CLINK_A_VPC_N_ENDPOINTS], CL_NONE);
 	v->n_routes = cl_u32(tb[CLINK_A_VPC_N_ROUTES], CL_NONE);

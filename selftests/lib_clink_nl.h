@@ -250,6 +250,7 @@ struct cl_vpc_info {
 	char region[CL_ID_SZ], account[CL_ID_SZ];
 	int has_region, has_account;
 	int classiclink;
+	int64_t max_links;	/* -1: not reported */
 	uint32_t n_links, n_eps, n_routes, n_acls;
 	int has_stats;
 };

@@ -75,6 +75,22 @@ static int dev_set_u32(struct clink *c, int attr, uint32_t v)
 	return CLREQ(c, CLINK_CMD_SET_DEV, 0, AU32(attr, v));
 }
 
+static int vpc_set_max_links(struct clink *c, const char *vpc, uint32_t n)
+{
+	return CLREQ(c, CLINK_CMD_SET_VPC, 0, AS(CLINK_A_VPC_ID, vpc),
+		     AU32(CLINK_A_VPC_MAX_LINKS, n));
+}
+
+/* The VPC's own limit of links as GET_VPC reports it; -1 absent, -2 error. */
+static int64_t vpc_max_links(struct clink *c, const char *vpc)
+{
+	struct cl_vpc_info v;
+
+	if (cl_get_vpc(c, vpc, &v))
+		return -2;
+	return v.max_links;
+}
+
 /* ------------------------------------------------------------------ */
 /* 1. Enabling ClassicLink                                              */
 
@@ -509,6 +525,156 @@ TEST_F(link, fails_with_enospc_above_device_max_links)
 	EXPECT_EQ(3, n_links(c, NULL));
 	/* not below the current count */
 	EXPECT_NE(0, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS, 2));
+}
+
+/* Per-VPC quotas (CLINK_A_VPC_MAX_LINKS): Tencent's 100, Alibaba's 1,000 */
+
+TEST_F(link, vpc_max_links_below_device_limit_fails_with_enospc)
+{
+	struct clink *c = &self->c;
+	struct cl_batch b;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 5, &b)) TH_LOG("%s", b.first_ext);
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
+	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 3));
+	EXPECT_EQ(3, vpc_max_links(c, "vpc-a"));
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-b"));
+	/* the ClassicLink setting is left as it was */
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-a"));
+
+	ASSERT_CL_OK(c, cl_link(c, "i-0", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-3", "vpc-a"), -ENOSPC,
+		       "VPC vpc-a,its own limit of 3 links (max-links)");
+	EXPECT_EQ(3, vpc_n_links(c, "vpc-a"));
+	EXPECT_EQ(0, route_present(c, "vpc-a", "10.1.0.3", NULL));
+	/* the quota is vpc-a's alone */
+	EXPECT_CL_OK(c, cl_link(c, "i-3", "vpc-b"));
+	EXPECT_CL_OK(c, cl_link(c, "i-4", "vpc-b"));
+	EXPECT_EQ(2, vpc_n_links(c, "vpc-b"));
+}
+
+TEST_F(link, vpc_max_links_0_falls_back_to_device_limit)
+{
+	struct clink *c = &self->c;
+	struct cl_batch b;
+
+	ASSERT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS_PER_VPC, 2));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 4, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 3));
+	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 0));
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
+
+	ASSERT_CL_OK(c, cl_link(c, "i-0", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-2", "vpc-a"), -ENOSPC,
+		       "VPC vpc-a,the device's limit of 2 links (max-links-per-vpc)");
+	EXPECT_EQ(2, vpc_n_links(c, "vpc-a"));
+
+	/* a replace without the attribute resets the quota to 0 */
+	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 3));
+	EXPECT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+	ASSERT_CL_OK(c, cl_unlink(c, "i-2"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 100),
+			      APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16")));
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
+	EXPECT_CL_FAIL(c, cl_link(c, "i-2", "vpc-a"), -ENOSPC,
+		       "vpc-a,device's limit of 2 links (max-links-per-vpc)");
+	/* and NEW_VPC takes it */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 100),
+			      APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16"),
+			      AU32(CLINK_A_VPC_MAX_LINKS, 4)));
+	EXPECT_EQ(4, vpc_max_links(c, "vpc-a"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-a"));
+	EXPECT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+	EXPECT_CL_OK(c, cl_link(c, "i-3", "vpc-a"));
+	EXPECT_EQ(4, vpc_n_links(c, "vpc-a"));
+}
+
+TEST_F(link, vpc_max_links_above_device_default)
+{
+	struct clink *c = &self->c;
+	uint32_t n = CLINK_DEFAULT_MAX_LINKS_PER_VPC + 1;
+	struct cl_dev_info d;
+	struct cl_batch b;
+	char id[16];
+
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	ASSERT_EQ(CLINK_DEFAULT_MAX_LINKS_PER_VPC, d.max_lpv);
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", n));
+	ASSERT_EQ(0, make_instances(c, 0, n + 1, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, link_instances(c, 0, n, "vpc-a", &b))
+		TH_LOG("%ld failed: %s", b.nfail, b.first_ext);
+	EXPECT_EQ(n, vpc_n_links(c, "vpc-a"));
+	snprintf(id, sizeof(id), "i-%u", n);
+	EXPECT_CL_FAIL(c, cl_link(c, id, "vpc-a"), -ENOSPC,
+		       "vpc-a,own limit of 101 links (max-links)");
+	/* the device's limit no longer binds this VPC: it may go lower */
+	EXPECT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS_PER_VPC, 50));
+	ASSERT_CL_OK(c, cl_get_dev(c, &d));
+	EXPECT_EQ(50, d.max_lpv);
+	EXPECT_EQ(n, vpc_n_links(c, "vpc-a"));
+}
+
+TEST_F(link, vpc_max_links_below_current_links_fails_with_ebusy)
+{
+	struct clink *c = &self->c;
+	struct cl_batch b;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_EQ(0, make_instances(c, 0, 3, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 5));
+	ASSERT_CL_OK(c, cl_link(c, "i-0", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
+	ASSERT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+
+	EXPECT_CL_FAIL(c, vpc_set_max_links(c, "vpc-a", 2), -EBUSY,
+		       "VPC vpc-a,has 3 links,more than max-links 2");
+	EXPECT_EQ(5, vpc_max_links(c, "vpc-a"));
+	EXPECT_EQ(3, vpc_n_links(c, "vpc-a"));
+	/* all or nothing: ClassicLink stays on with the refused quota */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_SET_VPC, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+				AU8(CLINK_A_VPC_CLASSICLINK, 1),
+				AU32(CLINK_A_VPC_MAX_LINKS, 1)),
+		       -EBUSY, "vpc-a,max-links 1");
+	/* and the quota stays with a refused ClassicLink off */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_SET_VPC, 0, AS(CLINK_A_VPC_ID, "vpc-a"),
+				AU8(CLINK_A_VPC_CLASSICLINK, 0),
+				AU32(CLINK_A_VPC_MAX_LINKS, 10)),
+		       -EBUSY, "vpc-a,3 linked instances");
+	EXPECT_EQ(5, vpc_max_links(c, "vpc-a"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-a"));
+	/* out of range is the policy's ERANGE, and changes nothing */
+	EXPECT_EQ(-ERANGE, vpc_set_max_links(c, "vpc-a", CLINK_MAX_LINKS_PER_VPC + 1));
+	EXPECT_EQ(5, vpc_max_links(c, "vpc-a"));
+	/* the current count itself is fine */
+	EXPECT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 3));
+	EXPECT_EQ(3, vpc_max_links(c, "vpc-a"));
+
+	/* 0 hands over to the device's limit: refused while that is below */
+	ASSERT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS_PER_VPC, 2));
+	EXPECT_CL_FAIL(c, vpc_set_max_links(c, "vpc-a", 0), -EBUSY,
+		       "vpc-a,3 links,device's max-links-per-vpc 2");
+	EXPECT_EQ(3, vpc_max_links(c, "vpc-a"));
+	/* and so is a replace that would reset it to 0 */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+				AS(CLINK_A_VPC_ID, "vpc-a"), AU32(CLINK_A_VPC_VNI, 100),
+				APFX(CLINK_A_VPC_CIDR, "172.16.0.0/16")),
+		       -EBUSY, "vpc-a,3 links,device's max-links-per-vpc 2");
+	EXPECT_EQ(3, vpc_max_links(c, "vpc-a"));
+	/* after an unlink, lowering works */
+	ASSERT_CL_OK(c, cl_unlink(c, "i-2"));
+	EXPECT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 2));
+	EXPECT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 0));
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
+	EXPECT_EQ(2, vpc_n_links(c, "vpc-a"));
 }
 
 TEST_F(link, duplicate_instance_ip_fails_with_eaddrinuse)

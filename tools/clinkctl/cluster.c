@@ -177,12 +177,17 @@ out:
 static int w_vpc_set(struct wtx *t, const struct req *r)
 {
 	const char *id = req_str(r, CLINK_A_VPC_ID);
-	bool on = mnl_attr_get_u8(r->tb[CLINK_A_VPC_CLASSICLINK]);
 	struct json_object *vpc = NULL;
 	char k[256];
 	size_t links;
-	int ret = need_vpc(t, id, &vpc);
+	bool on;
+	int ret;
 
+	/* the etcd records have no per-VPC quota yet: never drop it silently */
+	if (r->tb[CLINK_A_VPC_MAX_LINKS])
+		return cluster_err("max-links of a VPC is not kept in etcd yet; set it on each gateway without -E");
+	on = mnl_attr_get_u8(r->tb[CLINK_A_VPC_CLASSICLINK]);
+	ret = need_vpc(t, id, &vpc);
 	if (ret)
 		return ret;
 	ret = EXIT_RUNTIME;

@@ -238,6 +238,10 @@ static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[CLINK_A_VPC_CLASSICLINK] && mnl_attr_get_u8(tb[CLINK_A_VPC_CLASSICLINK]))
 		add_line(s, &s->sec[S_CLASSICLINK], "vpc set %s classiclink on%s",
 			 qid, s->suffix);
+	if (tb[CLINK_A_VPC_MAX_LINKS] && mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]))
+		add_line(s, &s->sec[S_CLASSICLINK], "vpc set %s max-links %u%s",
+			 qid, mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]),
+			 s->suffix);
 	return MNL_CB_OK;
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* clinkctl vpc: VPCs, their secondary CIDRs and the ClassicLink switch. */
+/*
+ * clinkctl vpc: VPCs, their secondary CIDRs, the ClassicLink switch and
+ * the per-VPC limit of links.
+ */
 
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +13,8 @@
 static const char vpc_usage[] =
 "Usage: clinkctl vpc { add | replace } ID vni VNI cidr PREFIX\n"
 "                    [ region REGION ] [ account ACCOUNT ] [ dev NAME ]\n"
-"       clinkctl vpc set ID classiclink { on | off } [ dev NAME ]\n"
+"       clinkctl vpc set ID [ classiclink { on | off } ] [ max-links N ]\n"
+"                    [ dev NAME ]\n"
 "       clinkctl vpc cidr { add | del } ID PREFIX [ dev NAME ]\n"
 "       clinkctl vpc del ID [ dev NAME ]\n"
 "       clinkctl vpc show [ ID ] [ dev NAME ]\n";
@@ -87,7 +91,8 @@ static int vpc_replace(int argc, char **argv)
 static int vpc_set(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
-	bool has_cl = false, cl = false;
+	bool has_cl = false, cl = false, has_max = false;
+	uint32_t max = 0;
 	const char *id;
 
 	if (argc < 1)
@@ -104,6 +109,12 @@ static int vpc_set(int argc, char **argv)
 				return usage_error(USAGE, "\"classiclink\" takes on or off, not \"%s\"",
 						   *argv);
 			has_cl = true;
+		} else if (matches(*argv, "max-links")) {
+			NEXT_ARG();
+			if (parse_u32_range(*argv, 0, CLINK_MAX_LINKS_PER_VPC, &max))
+				return usage_error(USAGE, "\"max-links\" takes 0 (the device's max-links-per-vpc) to %u, not \"%s\"",
+						   CLINK_MAX_LINKS_PER_VPC, *argv);
+			has_max = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
 			DEV_ARG(cur_dev);
@@ -111,13 +122,16 @@ static int vpc_set(int argc, char **argv)
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
 	}
-	if (!has_cl)
+	if (!has_cl && !has_max)
 		return usage_error(USAGE, "nothing to set");
 	nlh = genl_msg(CLINK_CMD_SET_VPC, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
 	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
-	nl_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, cl);
+	if (has_cl)
+		nl_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, cl);
+	if (has_max)
+		nl_put_u32(nlh, CLINK_A_VPC_MAX_LINKS, max);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -229,6 +243,9 @@ void vpc_print(clink_tb_t tb)
 	if (tb[CLINK_A_VPC_CLASSICLINK])
 		print_onoff("classiclink", " classiclink %s",
 			    mnl_attr_get_u8(tb[CLINK_A_VPC_CLASSICLINK]));
+	if (tb[CLINK_A_VPC_MAX_LINKS] && mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]))
+		print_uint("max_links", " max-links %llu",
+			   mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]));
 	if (tb[CLINK_A_VPC_N_LINKS])
 		print_uint("links", " links %llu",
 			   mnl_attr_get_u32(tb[CLINK_A_VPC_N_LINKS]));

@@ -118,7 +118,7 @@
  * CLINK_CMD_SET_DEV
  *   Changes any of CLINK_A_DEV_LOCAL, _PORT (only while the device is down:
  *   EBUSY otherwise), _REGION, _MAC, _MAX_LINKS_PER_VPC (not below the
- *   number of links of any VPC), _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not
+ *   number of links of any VPC whose own CLINK_A_VPC_MAX_LINKS is 0), _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not
  *   below the current count), _CLASSIC_SPACE and _VPC_ELIGIBLE (only while
  *   no VPC has ClassicLink enabled) and _VTEP_CHECK. All or nothing. EBUSY
  *   applies only to a value that changes: re-applying the current local
@@ -136,20 +136,33 @@
  *    CLINK_A_VPC_CIDR: prefix, the primary CIDR, required
  *    CLINK_A_VPC_REGION: string, default: the device's region
  *    CLINK_A_VPC_ACCOUNT: string, default: empty
+ *    CLINK_A_VPC_MAX_LINKS: u32, 0..CLINK_MAX_LINKS_PER_VPC, default 0: the
+ *                           VPC's own limit of linked instances; 0 means
+ *                           the device's max-links-per-vpc. It may be above
+ *                           or below the device's value.
  *   A new VPC has ClassicLink disabled. Its route table holds one `local`
  *   route per CIDR. Replacing a VPC that has linked instances may not change
- *   its VNI, CIDR, region or account (EBUSY). Replacing the CIDR fails
+ *   its VNI, CIDR, region or account (EBUSY), nor bring its limit of links
+ *   (_MAX_LINKS, or the device's when 0) below its current number of links
+ *   (EBUSY, as SET_VPC). Replacing the CIDR fails
  *   with EBUSY while an endpoint would lie outside the VPC's CIDRs, and,
  *   with ClassicLink enabled, unless the new CIDR and region pass the
  *   checks of SET_VPC.
  *
  * CLINK_CMD_SET_VPC
- *    CLINK_A_VPC_ID (required), CLINK_A_VPC_CLASSICLINK: u8 0|1
- *   Enabling fails (EINVAL) when the primary CIDR overlaps the classic
- *   space, lies outside every vpc-eligible prefix (when that list is set),
- *   or a secondary CIDR or a custom route of the VPC overlaps the classic
- *   space, or the VPC's region differs from the device's (EXDEV).
- *   Disabling fails with EBUSY while instances are linked.
+ *    CLINK_A_VPC_ID (required), and one or both of
+ *    CLINK_A_VPC_CLASSICLINK: u8 0|1
+ *    CLINK_A_VPC_MAX_LINKS: u32, as in NEW_VPC (0: the device's limit)
+ *   All or nothing. Enabling ClassicLink fails (EINVAL) when the primary
+ *   CIDR overlaps the classic space, lies outside every vpc-eligible prefix
+ *   (when that list is set), or a secondary CIDR or a custom route of the
+ *   VPC overlaps the classic space, or the VPC's region differs from the
+ *   device's (EXDEV). Disabling fails with EBUSY while instances are
+ *   linked. A limit of links below the VPC's current number of links fails
+ *   with EBUSY (the message names the VPC, its count and the limit): as
+ *   with the device's limits, lowering a quota never unlinks anyone; unlink
+ *   first. That includes 0 when the device's max-links-per-vpc is below the
+ *   count. A request without _MAX_LINKS leaves the quota as it is.
  *
  * CLINK_CMD_DEL_VPC
  *    CLINK_A_VPC_ID. EBUSY while instances are linked. Frees its routes,
@@ -157,7 +170,8 @@
  *
  * CLINK_CMD_GET_VPC
  *   do (CLINK_A_VPC_ID) or dump. Replies with CLINK_A_VPC_ID, _VNI, _CIDR,
- *   _SECONDARY, _REGION, _ACCOUNT, _CLASSICLINK, _N_LINKS, _N_ENDPOINTS,
+ *   _SECONDARY, _REGION, _ACCOUNT, _CLASSICLINK, _MAX_LINKS (0: the
+ *   device's max-links-per-vpc applies), _N_LINKS, _N_ENDPOINTS,
  *   _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic). _N_ROUTES
  *   counts every route GET_ROUTE lists: local, classiclink and custom.
  *
@@ -229,8 +243,10 @@
  *    the VPC has ClassicLink enabled (EINVAL), the instance IP lies in the
  *    classic space (EINVAL), regions match (EXDEV), accounts match (EXDEV),
  *    the instance is not linked yet (EEXIST; the message names its VPC) and
- *    the VPC is below max-links-per-vpc (ENOSPC; the message names the
- *    limit) and the device below max-links. Injects the instance's /32 as a
+ *    the VPC is below its limit of links (ENOSPC; the message names the
+ *    VPC, the limit and its value: the VPC's own CLINK_A_VPC_MAX_LINKS when
+ *    non-zero, else the device's max-links-per-vpc) and the device below
+ *    max-links. Injects the instance's /32 as a
  *    `classiclink` route into the VPC's route table.
  *
  * CLINK_CMD_DEL_LINK
@@ -420,6 +436,7 @@ enum clink_attr {
 	CLINK_A_PREFIX_ENTRY,		/* prefix, inside prefix lists */
 	CLINK_A_DEV_VTEP_CHECK,		/* u8 0|1 */
 	CLINK_A_REPLACE,		/* flag, in NEW_* requests */
+	CLINK_A_VPC_MAX_LINKS,		/* u32, 0 = the device's limit */
 
 	__CLINK_A_MAX
 };
