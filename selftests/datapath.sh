@@ -334,16 +334,7 @@ test_drops()
 	# vm1 a frag-needed from its own address, which is no linked
 	# instance: clink must carry it all the same, or path MTU discovery
 	# from the VPC black-holes.
-	rc=0
-	ip -n "$gw" link set br-classic mtu 1200 || rc=1
-	drops_snapshot
-	ip netns exec "$vm1" bash -c 'dd if=/dev/zero bs=1300 count=1 2>/dev/null \
-		>"/dev/udp/$1/9"' _ "$C1_IP" || rc=1
-	wait_for -t 10 sh -c "ip -n $vm1 route get $C1_IP | grep -q 'mtu 1200'" || rc=1
-	[ $rc -eq 0 ] || detail "vm1's route: $(ip -n "$vm1" route get "$C1_IP")"
-	check_drops "" || rc=1
-	log_test $rc "vm1 learns classic path MTU 1200 from the gateway's frag-needed, no drop"
-	ip -n "$gw" link set br-classic mtu 1500
+	frag_needed_to_vpc "vm1 learns classic path MTU 1200 from the gateway's frag-needed, no drop"
 	ip -n "$vm1" route flush cache
 	ping_all "$vm1" "$C1_IP"
 	log_test $? "classic MTU restored: vm1 -> i-linked ping"

@@ -104,16 +104,7 @@ ip netns exec "$gw" sysctl -qw net.ipv4.conf.br-classic.rp_filter=0 >/dev/null
 
 # What path MTU discovery needs still goes: the gateway's frag-needed to
 # vm1 for a packet too big for a smaller classic MTU.
-rc=0
-ip -n "$gw" link set br-classic mtu 1200 || rc=1
-drops_snapshot
-ip netns exec "$vm1" bash -c 'dd if=/dev/zero bs=1300 count=1 2>/dev/null \
-	>"/dev/udp/$1/9"' _ "$C1_IP" || rc=1
-wait_for -t 10 sh -c "ip -n $vm1 route get $C1_IP | grep -q 'mtu 1200'" || rc=1
-[ $rc -eq 0 ] || detail "vm1's route: $(ip -n "$vm1" route get "$C1_IP")"
-check_drops "" || rc=1
-log_test $rc "the gateway's frag-needed still reaches vm1 (PMTU 1200), no drop"
-ip -n "$gw" link set br-classic mtu 1500
+frag_needed_to_vpc "the gateway's frag-needed still reaches vm1 (PMTU 1200), no drop"
 
 dmesg_clean
 log_test $? "no kernel warnings"

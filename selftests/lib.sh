@@ -416,6 +416,25 @@ check_drops()
 	return 1
 }
 
+# frag_needed_to_vpc MESSAGE: with the classic side's MTU at 1200, vm1 sends
+# 1300 bytes to c1; the gateway's own fragmentation-needed must reach vm1
+# through clink (its route to c1 learns mtu 1200) and nothing be dropped.
+# Path MTU discovery from a VPC black-holes otherwise.
+frag_needed_to_vpc()
+{
+	local rc=0
+
+	ip -n "$gw" link set br-classic mtu 1200 || rc=1
+	drops_snapshot
+	ip netns exec "$vm1" bash -c 'dd if=/dev/zero bs=1300 count=1 2>/dev/null \
+		>"/dev/udp/$1/9"' _ "$C1_IP" || rc=1
+	wait_for -t 10 sh -c "ip -n $vm1 route get $C1_IP | grep -q 'mtu 1200'" || rc=1
+	[ $rc -eq 0 ] || detail "vm1's route: $(ip -n "$vm1" route get "$C1_IP")"
+	check_drops "" || rc=1
+	log_test $rc "$1"
+	ip -n "$gw" link set br-classic mtu 1500
+}
+
 # check_counter REASON EXPECTED_DELTA BEFORE: one counter, by its value.
 check_counter()
 {
