@@ -118,11 +118,12 @@
  * CLINK_CMD_SET_DEV
  *   Changes any of CLINK_A_DEV_LOCAL, _PORT (only while the device is down:
  *   EBUSY otherwise), _REGION, _MAC, _MAX_LINKS_PER_VPC (not below the
- *   number of links of any VPC whose own CLINK_A_VPC_MAX_LINKS is 0), _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not
- *   below the current count), _CLASSIC_SPACE and _VPC_ELIGIBLE (only while
- *   no VPC has ClassicLink enabled) and _VTEP_CHECK. All or nothing. EBUSY
- *   applies only to a value that changes: re-applying the current local
- *   address, port or lists is fine. _REGION cannot change while a VPC of another region has
+ *   number of links of any VPC whose own CLINK_A_VPC_MAX_LINKS is 0),
+ *   _MAX_VPCS/_INSTANCES/_LINKS/_ENDPOINTS (not below the current count),
+ *   _CLASSIC_SPACE and _VPC_ELIGIBLE (only while no VPC has ClassicLink
+ *   enabled) and _VTEP_CHECK. All or nothing. EBUSY applies only to a value
+ *   that changes: re-applying the current local address, port or lists is
+ *   fine. _REGION cannot change while a VPC of another region has
  *   ClassicLink enabled (EBUSY). The classic space cannot be empty
  *   (EINVAL); an empty vpc-eligible list means any prefix outside the
  *   classic space. _MAC must be a unicast address. The same attributes
