@@ -438,7 +438,7 @@ check_ok "endpoint del" c endpoint del vpc vpc-a 172.17.0.10
 check_err "endpoint del of a missing endpoint" 1 \
 	"Error: no endpoint 172.17.0.10 in VPC vpc-a" c endpoint del vpc vpc-a 172.17.0.10
 check_jq "-j endpoint show" \
-	'. == [{"addr": "172.16.0.10", "vpc": "vpc-a", "vtep": "192.168.100.3", "mac": "02:00:00:00:00:10"}]' \
+	'. == [{"dev": "clink0", "addr": "172.16.0.10", "vpc": "vpc-a", "vtep": "192.168.100.3", "mac": "02:00:00:00:00:10"}]' \
 	c -j endpoint show
 
 # -- acl -----------------------------------------------------------------------
@@ -522,6 +522,28 @@ check_err "two devices, no dev NAME: the kernel asks which" 1 \
 	"Error: more than one clink device, say which one" c vpc show
 check_ok "two devices, dev NAME picks one" c vpc show dev clink0
 check_out "dev NAME on an object command" "" c vpc show dev clink1
+c vpc add vpc-a vni 100 cidr 172.16.0.0/16 dev clink1
+check_jq "-j: objects of two devices say which device they are on" \
+	'length == 1 and .[0].id == "vpc-a" and .[0].dev == "clink1"' \
+	c -j vpc show dev clink1
+check_jq "-j: the same ID on the other device" \
+	'length == 1 and .[0].id == "vpc-a" and .[0].dev == "clink0"' \
+	c -j vpc show vpc-a dev clink0
+
+# IDs are bytes to the kernel: JSON must stay UTF-8 whatever they hold.
+ff=$'\xff' e_acute=$'\xc3\xa9'
+c -batch - <<-EOF
+	vpc add vpc-$ff vni 101 cidr 172.17.0.0/16 dev clink1
+	vpc add vpc-$e_acute vni 102 cidr 172.18.0.0/16 dev clink1
+	EOF
+run c -j vpc show dev clink1
+[ "$RC" -eq 0 ] && ! LC_ALL=C grep -q "$ff" <<<"$OUT" &&
+	grep -qF '"id":"vpc-\ufffd"' <<<"$OUT" &&
+	grep -qF "\"id\":\"vpc-$e_acute\"" <<<"$OUT" &&
+	jq -e 'length == 3' <<<"$OUT" >/dev/null
+rc=$?
+detail "$OUT"
+log_test $rc "-j: a byte that is not UTF-8 in an ID comes out as \\ufffd, UTF-8 as it is"
 check_ok "dev del clink1" c dev del clink1
 
 unpriv() { ip netns exec "$a" setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -538,11 +560,11 @@ c -batch - <<-EOF
 	vpc set vpc-mon classiclink on
 	instance add i-canary ip 10.250.0.1 account a1
 	EOF
-"$CLINKCTL" -n "$a" monitor >"$tmp/mon.txt" 2>&1 &
+"$CLINKCTL" -n "$a" -t monitor >"$tmp/mon.txt" 2>&1 &
 mon1=$!
-"$CLINKCTL" -n "$a" -j monitor >"$tmp/mon.json" 2>&1 &
+"$CLINKCTL" -n "$a" -j -t monitor >"$tmp/mon.json" 2>&1 &
 mon2=$!
-"$CLINKCTL" -n "$a" monitor link >"$tmp/mon.link" 2>&1 &
+"$CLINKCTL" -n "$a" -ts monitor link >"$tmp/mon.link" 2>&1 &
 mon3=$!
 defer kill $mon1 $mon2 $mon3
 
@@ -607,14 +629,24 @@ done
 [ $mon_ok -eq 0 ] || detail "$(cat "$tmp/mon.txt")"
 log_test $mon_ok "monitor: one line per event (link, route, instance, endpoint, acl, vpc, dev)"
 
-! grep -v '^link ' "$tmp/mon.link" | grep -q . &&
-	grep -q "^link del i-2 vpc vpc-a reason flushed" "$tmp/mon.link"
+# -t: a line "Timestamp: Mon Dec  7 09:59:01 2026 123456 usec" before each event
+awk 'NR % 2 == 1 && !/^Timestamp: [A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] 2[0-9][0-9][0-9] [0-9]+ usec$/ { bad = 1 }
+     NR % 2 == 0 && /^Timestamp/ { bad = 1 } END { exit bad || NR < 40 }' "$tmp/mon.txt"
+rc=$?
+[ $rc -eq 0 ] || detail "$(head -20 "$tmp/mon.txt")"
+log_test $rc "monitor -t: a Timestamp line before each event"
+
+# -ts: "[2026-12-07T09:59:01.123456] " before each event
+ts_re='^\[2[0-9]{3}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{6}\] '
+! grep -Ev "${ts_re}link " "$tmp/mon.link" | grep -q . &&
+	grep -Eq "${ts_re}link del i-2 vpc vpc-a reason flushed" "$tmp/mon.link"
 rc=$?
 [ $rc -eq 0 ] || detail "$(cat "$tmp/mon.link")"
-log_test $rc "monitor link: link events only"
+log_test $rc "monitor -ts link: link events only, each after a short timestamp"
 
 wait_for -t 30 grep -q '"i-last"' "$tmp/mon.json"
-jq -e -s 'all(.[]; type == "object") and
+jq -e -s 'all(.[]; type == "object" and .dev == "clink0" and
+		(.time | test("^2[0-9]{3}-[01][0-9]-[0-3][0-9]T[0-9:]{8}\\.[0-9]{6}Z$"))) and
 	(map(select(.object == "link" and .event == "del" and .reason == "ip-changed"))
 	 | .[0].instance == "i-2" and .[0].vpc == "vpc-a") and
 	(map(select(.object == "route" and .event == "add" and .type == "classiclink"
@@ -622,7 +654,7 @@ jq -e -s 'all(.[]; type == "object") and
 	"$tmp/mon.json" >/dev/null
 rc=$?
 [ $rc -eq 0 ] || detail "$(cat "$tmp/mon.json")"
-log_test $rc "monitor -j: one JSON object per line, same events"
+log_test $rc "monitor -j -t: one JSON object per line, same events, with dev and time"
 kill $mon1 $mon2 $mon3 2>/dev/null
 wait $mon1 $mon2 $mon3 2>/dev/null
 

@@ -27,8 +27,8 @@ static const char main_usage[] =
 "where  OBJECT := { dev | vpc | endpoint | route | instance | link | acl |\n"
 "                   monitor | save | gateway }\n"
 "       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
-"                    -b[atch] FILE | -force | -V[ersion] | -h[elp] |\n"
-"                    -E URL[,URL...] -C CLUSTER }\n"
+"                    -b[atch] FILE | -force | -t[imestamp] | -ts[hort] |\n"
+"                    -V[ersion] | -h[elp] | -E URL[,URL...] -C CLUSTER }\n"
 "Every command takes \"dev NAME\" to pick the clink device; without it the\n"
 "kernel uses the namespace's only one. With -E the commands write to (and\n"
 "show from) the cluster's etcd instead. \"clinkctl OBJECT help\" says more.\n";
@@ -164,6 +164,10 @@ int main(int argc, char **argv)
 				cluster = argv[2];
 			argc--;
 			argv++;
+		} else if (matches(opt, "timestamp")) {
+			opts.timestamp = TS_LONG;
+		} else if (matches(opt, "tshort")) {
+			opts.timestamp = TS_SHORT;
 		} else if (matches(opt, "force")) {
 			opts.force = true;
 		} else if (matches(opt, "Version") || matches(opt, "version")) {

@@ -18,9 +18,12 @@
 #define EXIT_RUNTIME	1	/* the kernel refused, or a system call failed */
 #define EXIT_USAGE	255	/* the command line could not be parsed */
 
+enum { TS_NONE, TS_LONG, TS_SHORT };	/* -timestamp, -tshort */
+
 struct clinkctl_opts {
 	bool json, pretty, force;
 	int stats;
+	int timestamp;
 };
 extern struct clinkctl_opts opts;
 
@@ -120,6 +123,8 @@ struct etcd *cluster_etcd(void);
  * They print the fields only: the caller opens the JSON object and ends
  * the text line.
  */
+void open_object(clink_tb_t tb);
+void close_object(void);
 void dev_print(clink_tb_t tb);
 void vpc_print(clink_tb_t tb);
 void endpoint_print(clink_tb_t tb);

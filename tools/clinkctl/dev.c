@@ -280,12 +280,11 @@ static int dev_show_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	genl_parse(nlh, tb);
-	open_json_object(NULL);
+	open_object(tb);
 	dev_print(tb);
 	print_traffic(tb[CLINK_A_STATS]);
 	print_drops(tb[CLINK_A_DROPS]);
-	print_text("\n");
-	close_json_object();
+	close_object();
 	return MNL_CB_OK;
 }
 

@@ -120,10 +120,9 @@ static int ep_show_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	genl_parse(nlh, tb);
-	open_json_object(NULL);
+	open_object(tb);
 	endpoint_print(tb);
-	print_text("\n");
-	close_json_object();
+	close_object();
 	return MNL_CB_OK;
 }
 

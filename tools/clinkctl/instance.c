@@ -146,10 +146,9 @@ static int inst_show_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	genl_parse(nlh, tb);
-	open_json_object(NULL);
+	open_object(tb);
 	instance_print(tb);
-	print_text("\n");
-	close_json_object();
+	close_object();
 	return MNL_CB_OK;
 }
 

@@ -38,13 +38,52 @@ static void indent(int n)
 		fputs("    ", out);
 }
 
-static void put_escaped(const char *s)
+/*
+ * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), 0 if there is
+ * none.
+ */
+static int utf8_len(const unsigned char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	unsigned int min, cp;
+	int n, i;
 
-		switch (c) {
+	if (s[0] < 0x80)
+		return 1;
+	/* the lead byte says how many follow and what is the least they code */
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4;
+	else
+		return 0;
+	min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+	cp = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string.  Names come from the kernel as bytes: a byte that is not
+ * part of well-formed UTF-8 becomes U+FFFD, so every parser can read the
+ * output (the text output shows the bytes as they are).
+ */
+static void put_escaped(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n;
+
+	fputc('"', out);
+	while (*s) {
+		switch (*s) {
 		case '"':
 			fputs("\\\"", out);
 			break;
@@ -58,11 +97,20 @@ static void put_escaped(const char *s)
 			fputs("\\t", out);
 			break;
 		default:
-			if (c < 0x20)
-				fprintf(out, "\\u%04x", c);
-			else
-				fputc(c, out);
+			if (*s < 0x20 || *s == 0x7f) {
+				fprintf(out, "\\u%04x", *s);
+				break;
+			}
+			n = utf8_len(s);
+			if (!n) {
+				fputs("\\ufffd", out);
+				break;
+			}
+			fwrite(s, 1, n, out);
+			s += n;
+			continue;
 		}
+		s++;
 	}
 	fputc('"', out);
 }

@@ -118,11 +118,10 @@ static int link_show_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	genl_parse(nlh, tb);
-	open_json_object(NULL);
+	open_object(tb);
 	link_print(tb, true);
 	print_traffic(tb[CLINK_A_STATS]);
-	print_text("\n");
-	close_json_object();
+	close_object();
 	return MNL_CB_OK;
 }
 

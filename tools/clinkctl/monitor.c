@@ -6,11 +6,17 @@
  *	link del i-1 vpc vpc-a reason ip-changed
  *	route add vpc-a 10.1.0.5/32 classiclink instance i-1
  *
- * With -j, one JSON object per line.
+ * With -j, one JSON object per line.  -t[imestamp] puts a line
+ * "Timestamp: Mon Dec  7 09:59:01 2026 123456 usec" before each event,
+ * -ts[hort] a prefix "[2026-12-07T09:59:01.123456] " (local time, as ip
+ * monitor does); with -j either adds "time": "2026-12-07T09:59:01.123456Z"
+ * (UTC, RFC 3339).
  */
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "clinkctl.h"
 
@@ -64,6 +70,27 @@ struct filter {
 	const char *dev;
 };
 
+/* When the event was read, the way -t or -ts asks. */
+static void print_time(void)
+{
+	char date[32], buf[64];
+	struct timeval tv;
+	struct tm tm;
+
+	gettimeofday(&tv, NULL);
+	if (is_json()) {
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", gmtime_r(&tv.tv_sec, &tm));
+		snprintf(buf, sizeof(buf), "%s.%06ldZ", date, (long)tv.tv_usec);
+		print_string("time", NULL, buf);
+	} else if (opts.timestamp == TS_SHORT) {
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", localtime_r(&tv.tv_sec, &tm));
+		print_text("[%s.%06ld] ", date, (long)tv.tv_usec);
+	} else {
+		strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", localtime_r(&tv.tv_sec, &tm));
+		print_text("Timestamp: %s %ld usec\n", date, (long)tv.tv_usec);
+	}
+}
+
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct filter *f = data;
@@ -84,7 +111,9 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[CLINK_A_EVENT_REASON])
 		reason = mnl_attr_get_u8(tb[CLINK_A_EVENT_REASON]);
 
-	open_json_object(NULL);
+	open_object(tb);
+	if (opts.timestamp)
+		print_time();
 	print_string("object", "%s", obj_names[obj]);
 	print_string("event", " %s ", events[cmd].verb);
 	switch (obj) {
@@ -112,13 +141,10 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	case O_MAX:
 		break;
 	}
-	if (obj != O_DEV && tb[CLINK_A_IFNAME])
-		print_string("dev", NULL, mnl_attr_get_str(tb[CLINK_A_IFNAME]));
 	/* the usual reason of each verb goes without saying */
 	print_string("reason", reason >= CLINK_EVENT_IP_CHANGED ? " reason %s" : NULL,
 		     event_reason_name(reason));
-	print_text("\n");
-	close_json_object();
+	close_object();
 	fflush(stdout);
 	return MNL_CB_OK;
 }

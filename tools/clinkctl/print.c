@@ -5,6 +5,24 @@
 
 #include "clinkctl.h"
 
+/*
+ * One object of a show or monitor: with -j it carries the name of its
+ * device, so output from two devices can be told apart.
+ */
+void open_object(clink_tb_t tb)
+{
+	open_json_object(NULL);
+	if (tb[CLINK_A_IFNAME])
+		print_string("dev", NULL, mnl_attr_get_str(tb[CLINK_A_IFNAME]));
+}
+
+/* The end of its line. */
+void close_object(void)
+{
+	print_text("\n");
+	close_json_object();
+}
+
 static uint64_t stat64(const struct nlattr *tb[], int type)
 {
 	return tb[type] ? mnl_attr_get_u64(tb[type]) : 0;

@@ -143,10 +143,9 @@ static int route_show_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	genl_parse(nlh, tb);
-	open_json_object(NULL);
+	open_object(tb);
 	route_print(tb, false);
-	print_text("\n");
-	close_json_object();
+	close_object();
 	return MNL_CB_OK;
 }
 

@@ -374,6 +374,21 @@ static void json_list_one(void)
 	close_json_list(1);
 }
 
+/*
+ * Well-formed UTF-8 (2, 3 and 4 bytes) as it is; a stray byte, an overlong
+ * form, a surrogate and a sequence cut short by the end each as U+FFFD
+ * per byte that cannot start a sequence; DEL escaped.
+ */
+static void json_bytes(void)
+{
+	print_string(NULL, NULL, "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\xff|\xc0\xaf|"
+			   "\xed\xa0\x80|\x7f|\xe2\x82");
+}
+
+static const char json_bytes_want[] =
+	"\"a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\\ufffd|\\ufffd\\ufffd|"
+	"\\ufffd\\ufffd\\ufffd|\\u007f|\\ufffd\\ufffd\"";
+
 static void test_json(void)
 {
 	char *s = json_of(false, json_sample);
@@ -420,6 +435,12 @@ static void test_json(void)
 	free(s);
 	s = json_of(false, json_list_one);
 	ok(!strcmp(s, "[{\"id\":\"a\"}]\n"), "json: a list with an object");
+	free(s);
+
+	s = json_of(false, json_bytes);
+	ok(!strcmp(s, json_bytes_want), "json: UTF-8 kept, bytes that are not UTF-8 become U+FFFD");
+	if (strcmp(s, json_bytes_want))
+		printf("#   got  %s#   want %s", s, json_bytes_want);
 	free(s);
 
 	buf = NULL;
