@@ -37,6 +37,15 @@
 #define NETLINK_MAX_FMTMSG_LEN 80
 #endif
 
+/* 6.8: ethtool_puts() for a string as it is. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#include <linux/ethtool.h>
+static inline void ethtool_puts(u8 **data, const char *str)
+{
+	ethtool_sprintf(data, "%s", str);
+}
+#endif
+
 /*
  * ndo_init's setup: tstats allocated by the core (6.6), lockless transmit,
  * and a device that may not change namespace (its UDP socket lives in the

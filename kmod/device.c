@@ -145,6 +145,7 @@ static void clink_setup(struct net_device *dev)
 				NETIF_F_GSO_SOFTWARE | NETIF_F_HIGHDMA };
 
 	dev->netdev_ops = &clink_netdev_ops;
+	dev->ethtool_ops = &clink_ethtool_ops;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
@@ -654,13 +655,12 @@ void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
 	kfree_skb_reason(skb, skb_reasons[reason]);
 }
 
-static int drops_put(struct sk_buff *skb, struct clink_dev *cd)
+void clink_drops_read(struct clink_dev *cd, u64 n[__CLINK_DROP_MAX])
 {
-	u64 n[__CLINK_DROP_MAX] = {};
-	struct nlattr *nest;
 	unsigned int start;
 	int cpu, i;
 
+	memset(n, 0, sizeof(u64) * __CLINK_DROP_MAX);
 	for_each_possible_cpu(cpu) {
 		const struct clink_drops *d = per_cpu_ptr(cd->drops, cpu);
 		u64 v[__CLINK_DROP_MAX];
@@ -673,6 +673,37 @@ static int drops_put(struct sk_buff *skb, struct clink_dev *cd)
 		for (i = 0; i < __CLINK_DROP_MAX; i++)
 			n[i] += v[i];
 	}
+}
+
+void clink_traffic_read(struct clink_traffic __percpu *t, u64 v[CLINK_TRAFFIC_N])
+{
+	u64 p[CLINK_TRAFFIC_N];
+	unsigned int start;
+	int cpu, i;
+
+	memset(v, 0, sizeof(u64) * CLINK_TRAFFIC_N);
+	for_each_possible_cpu(cpu) {
+		const struct clink_traffic *s = per_cpu_ptr(t, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p[0] = u64_stats_read(&s->to_vpc_packets);
+			p[1] = u64_stats_read(&s->to_vpc_bytes);
+			p[2] = u64_stats_read(&s->to_classic_packets);
+			p[3] = u64_stats_read(&s->to_classic_bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < CLINK_TRAFFIC_N; i++)
+			v[i] += p[i];
+	}
+}
+
+static int drops_put(struct sk_buff *skb, struct clink_dev *cd)
+{
+	u64 n[__CLINK_DROP_MAX];
+	struct nlattr *nest;
+	int i;
+
+	clink_drops_read(cd, n);
 	nest = nla_nest_start(skb, CLINK_A_DROPS);
 	if (!nest)
 		return -EMSGSIZE;

@@ -179,6 +179,10 @@ void clink_device_uninit(void);
 /* Counts and frees a dropped packet; @rx selects rx_dropped or tx_dropped. */
 void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
 		enum clink_drop_reason reason, bool rx);
+/* The drop counters summed over the CPUs, by enum clink_drop_reason. */
+void clink_drops_read(struct clink_dev *cd, u64 n[__CLINK_DROP_MAX]);
+
+extern const struct ethtool_ops clink_ethtool_ops;
 
 enum clink_dir {
 	CLINK_DIR_TO_VPC,
@@ -200,5 +204,11 @@ static inline void clink_traffic_add(struct clink_traffic __percpu *t,
 	}
 	u64_stats_update_end(&s->syncp);
 }
+
+/* The order of the four counters, as CLINK_STATS_A_* after _PAD. */
+#define CLINK_TRAFFIC_N 4
+
+/* @t summed over the CPUs: to-VPC packets, bytes, to-classic packets, bytes. */
+void clink_traffic_read(struct clink_traffic __percpu *t, u64 v[CLINK_TRAFFIC_N]);
 
 #endif /* _CLINK_DEVICE_H */

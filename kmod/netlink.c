@@ -142,28 +142,15 @@ void clink_nl_get_str(struct nlattr *nla, char dst[CLINK_ID_MAXLEN],
 int clink_nl_put_traffic(struct sk_buff *skb, int attrtype,
 			 struct clink_traffic __percpu *t)
 {
-	u64 v[4] = {}, p[4];
+	u64 v[CLINK_TRAFFIC_N];
 	struct nlattr *nest;
-	unsigned int start;
-	int cpu, i;
+	int i;
 
-	for_each_possible_cpu(cpu) {
-		const struct clink_traffic *s = per_cpu_ptr(t, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			p[0] = u64_stats_read(&s->to_vpc_packets);
-			p[1] = u64_stats_read(&s->to_vpc_bytes);
-			p[2] = u64_stats_read(&s->to_classic_packets);
-			p[3] = u64_stats_read(&s->to_classic_bytes);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < 4; i++)
-			v[i] += p[i];
-	}
+	clink_traffic_read(t, v);
 	nest = nla_nest_start(skb, attrtype);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < CLINK_TRAFFIC_N; i++) {
 		if (nla_put_u64_64bit(skb, CLINK_STATS_A_TO_VPC_PACKETS + i,
 				      v[i], CLINK_STATS_A_PAD)) {
 			nla_nest_cancel(skb, nest);

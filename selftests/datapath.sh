@@ -379,6 +379,50 @@ test_drops()
 	log_test $? "ACL rule deleted: vm1 -> i-linked ping passes again"
 }
 
+# -- ethtool -------------------------------------------------------------------
+
+# ethtool -i names the driver, ethtool -S has the numbers clinkctl -s shows:
+# the same drop counters by reason (as drop_REASON, "_" for "-") and the
+# same traffic.  After test_drops, so that several are not 0.
+
+# ethtool -S and clinkctl -s read one after the other: equal unless a
+# packet came between them (wait_for tries again then).
+__ethtool_matches()
+{
+	ip netns exec "$CLINK_NS" ethtool -S "$CLINK_DEV" >"$tmp/ethtool-S" || return 1
+	awk '$1 ~ /^drop_/ { r = substr($1, 6); sub(/:$/, "", r); gsub("_", "-", r);
+			      print r, $2 }' "$tmp/ethtool-S" | sort >"$tmp/ethtool-drops"
+	awk '$1 ~ /^to_/ { print $1, $2 }' "$tmp/ethtool-S" >"$tmp/ethtool-traffic"
+	drops_read | sort >"$tmp/clinkctl-drops"
+	clinkctl_gw -j -s dev show "$CLINK_DEV" | jq -r '.[0].stats |
+		"to_vpc_packets: \(.to_vpc_packets)", "to_vpc_bytes: \(.to_vpc_bytes)",
+		"to_classic_packets: \(.to_classic_packets)",
+		"to_classic_bytes: \(.to_classic_bytes)"' >"$tmp/clinkctl-traffic"
+	cmp -s "$tmp/clinkctl-drops" "$tmp/ethtool-drops" &&
+		cmp -s "$tmp/clinkctl-traffic" "$tmp/ethtool-traffic"
+}
+
+test_ethtool()
+{
+	local out version rc
+
+	version=$(clinkctl_gw -j dev show "$CLINK_DEV" | jq -r '.[0].version')
+	out=$(ip netns exec "$CLINK_NS" ethtool -i "$CLINK_DEV")
+	grep -qx "driver: clink" <<<"$out" && grep -qx "version: $version" <<<"$out"
+	rc=$?
+	[ $rc -eq 0 ] || detail "$out"
+	log_test $rc "ethtool -i: driver clink, version $version as dev show says"
+
+	wait_for -t 10 __ethtool_matches &&
+		[ "$(wc -l <"$tmp/ethtool-drops")" -eq "${#DROP_REASONS[@]}" ] &&
+		[ "$(awk '$2 > 0' "$tmp/ethtool-drops" | wc -l)" -ge 3 ] &&
+		! grep -q "packets: 0$" "$tmp/ethtool-traffic"
+	rc=$?
+	[ $rc -eq 0 ] || detail "$(diff -u "$tmp/clinkctl-drops" "$tmp/ethtool-drops"
+		diff -u "$tmp/clinkctl-traffic" "$tmp/ethtool-traffic"; cat "$tmp/ethtool-S")"
+	log_test $rc "ethtool -S: the traffic and every drop counter of clinkctl -s dev show"
+}
+
 # -- changes take effect at once ---------------------------------------------------
 
 # gone_test WHAT: right after a change, i-linked <-> vm1 is dropped both ways.
@@ -429,6 +473,7 @@ test_tcp
 test_wire
 test_overlap
 test_drops
+test_ethtool
 test_changes
 
 dmesg_clean
