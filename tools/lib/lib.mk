@@ -16,9 +16,13 @@ VERSION ?= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(top)/dkms.conf 2>
 ifeq ($(VERSION),)
 VERSION := 0.1.0
 endif
-PREFIX ?= /usr
+# Where "make install" puts things, whether run here or from the top
+PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# /etc whatever the prefix: iproute2 reads only /etc/iproute2
+SYSCONFDIR ?= /etc
 
 # libclink: the netlink transport, value parsers, JSON records and etcd
 # client clinkctl and clinkd share
@@ -37,6 +41,20 @@ LDLIBS += $(DEP_LIBS)
 # The host tests run sanitized: an overflow or undefined behaviour aborts.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
+
+# What a tool installs: INSTALL_FILES, "mode:file:path" each (the path
+# under DESTDIR), one list that install and uninstall both read, so that
+# uninstall removes exactly what install put there.
+inst_word = $(word $(1),$(subst :, ,$(2)))
+
+install: all
+	$(foreach f,$(INSTALL_FILES),install -D -m $(call inst_word,1,$f) \
+		$(call inst_word,2,$f) $(DESTDIR)$(call inst_word,3,$f) &&) true
+
+uninstall:
+	rm -f $(foreach f,$(INSTALL_FILES),$(DESTDIR)$(call inst_word,3,$f))
+
+.PHONY: install uninstall
 
 # In a tool's directory: the library's own Makefile knows when it is out
 # of date.
