@@ -3,8 +3,13 @@
 # clink: build, test and install.  See README and Documentation/testing.rst.
 #
 #   make                 clink.ko for every kernel with headers, clinkctl,
-#                        the C selftests
-#   make deps            install the Debian packages all this needs
+#                        clinkd
+#   make selftests       the C selftests (make check builds them)
+#   make install         clink.ko (DKMS if present), clinkctl, clinkd, man
+#                        pages, completion; PREFIX (/usr/local), DESTDIR,
+#       INSTALL_KVER=<release>  the kernel clink.ko is for (uname -r)
+#   make uninstall       removes what make install put there (give it the
+#                        same PREFIX, DESTDIR and INSTALL_KVER)
 #   make check           run the selftests in a VM per kernel
 #       KVER=6.12        only kernels whose release contains "6.12"
 #       T=netlink        only tests whose file name contains "netlink"
@@ -16,10 +21,20 @@
 #   make vm              a shell in a VM with clink loaded
 #   make style           checkpatch --strict on the module and uapi header
 #   make sparse          the module through sparse
-#   make install         clink.ko (DKMS if present), clinkctl, clinkd, man pages
 #   make clean
 #
-# Every target installs what it needs first (make deps), as root.
+# Debian packages (scripts/deps lists them):
+#   make deps-build      what make and make install need, with the headers
+#                        of INSTALL_KVER when apt has them
+#   make deps-test       that and what the tests need: the Debian cloud
+#                        kernels the VMs boot, QEMU, linux-source-6.12, ...
+#   make deps            both
+# make, make selftests and make install never install a package: they
+# name what is missing and how to install it, and stop.  The test targets
+# (check, check-debug, demo, bench, vm, style, sparse) install what they
+# need first (make deps-test, as root), then build, selftests
+# included: plain make leaves those out, as their harness comes from
+# linux-source-6.12, a test package.
 
 SHELL := /bin/bash
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -43,46 +58,44 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(srctree)/dkms.con
 KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
 KSRC := $(BUILD)/ksrc
 INSTALL_KVER ?= $(shell uname -r)
-PREFIX ?= /usr/local
+# PREFIX and the directories under it: tools/lib/lib.mk, for every tool.
 
 # Recursively expanded on purpose: evaluated when a recipe runs, after
-# "deps" may have installed the kernels.
+# "deps-test" may have installed the kernels.
 # make 4.3 runs $(shell) in its own environment, not the exported one.
 KERNELS = $(shell KROOT='$(KROOT)' $(VM)/kernels $(KVER))
 BOOT_KERNEL = $(lastword $(shell KROOT='$(KROOT)' $(VM)/kernels --boot $(KVER)))
 
-DEB_PKGS := make gcc libc6-dev pkg-config libmnl-dev libnl-3-dev \
-	libnl-genl-3-dev sparse perl kmod cpio xz-utils \
-	linux-image-cloud-amd64 linux-headers-cloud-amd64 \
-	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
-	linux-source-6.12 qemu-system-x86 busybox-static bash coreutils \
-	util-linux procps findutils grep sed iproute2 tcpdump tshark \
-	jq strace ethtool socat python3 python3-yaml python3-jsonschema \
-	libcurl4-openssl-dev libjson-c-dev etcd-server curl bird2 etcd-client
-# What building the debug kernel takes (make check-debug).
-DEB_PKGS_DEBUG := build-essential flex bison bc libelf-dev libssl-dev
+DEPS := CC='$(CC)' $(srctree)/scripts/deps
 
-all: modules tools selftests
-
-# Only asks apt when a package is missing, so it is cheap to depend on.
-define install_missing
-	@missing=$$(comm -13 \
-		<(dpkg-query -W -f='$${Package} $${db:Status-Status}\n' \
-			$(1) 2>/dev/null | awk '$$2 == "installed" { print $$1 }' | sort -u) \
-		<(printf '%s\n' $(1) | sort -u) | tr '\n' ' '); \
-	if [ -n "$$missing" ]; then \
-		echo "deps: installing $$missing"; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -q && \
-		apt-get install -y -q --no-install-recommends $$missing; \
-	fi
-endef
+all: modules tools
 
 deps:
-	$(call install_missing,$(DEB_PKGS))
+	@$(DEPS) install build selftests test headers:$(INSTALL_KVER)
 
-deps-debug: deps
-	$(call install_missing,$(DEB_PKGS_DEBUG))
+deps-build:
+	@$(DEPS) install build headers:$(INSTALL_KVER)
+
+deps-test:
+	@$(DEPS) install build selftests test
+
+# What the debug kernel's build takes.
+deps-debug: deps-test
+	@$(DEPS) install debug
+
+# Building only checks for its packages.  A test target installs them
+# first: asked for on the command line, it makes these wait for deps-test
+# (and so does anything they come before, even under -j).
+TEST_GOALS := check demo bench vm style sparse
+ifneq ($(filter $(TEST_GOALS),$(MAKECMDGOALS)),)
+need-build need-selftests: deps-test
+endif
+
+need-build:
+	@$(DEPS) check build
+
+need-selftests: need-build
+	@$(DEPS) check selftests
 
 # kbuild writes objects next to the sources, so each kernel gets its own
 # tree of symlinks to kmod/ in build/<kver>/kmod.  The uapi header is found
@@ -90,9 +103,15 @@ deps-debug: deps
 KBUILD_ARGS = W=1 KCFLAGS="-I$(srctree)/include" CONFIG_CLINK=m \
 	$(if $(filter-out 0,$(DEBUG)),CONFIG_CLINK_DEBUG=y)
 
+no_headers = printf '%s\n' >&2 \
+	"clink.ko: no kernel headers found$(if $(KROOT), in KROOT=$(KROOT))$(if $(KVER), matching KVER=$(KVER))." \
+	"  It is built for each kernel whose headers are installed: linux-headers-<release>" \
+	"  (this kernel's: linux-headers-$$(uname -r)); make deps-test installs the" \
+	"  Debian cloud kernels the tests boot, with theirs."
+
 define kbuild_each
 	@kernels="$(KERNELS)"; \
-	[ -n "$$kernels" ] || { echo "no kernel headers installed (make deps)"; exit 1; }; \
+	[ -n "$$kernels" ] || { $(no_headers); exit 1; }; \
 	for k in $$kernels; do \
 		d=$(BUILD)/$$k/kmod; \
 		mkdir -p $$d; \
@@ -107,21 +126,23 @@ endef
 
 # A file listed as a prerequisite without a rule: a tree that lacks it
 # fails with "No rule to make target", never builds less in silence.
-modules: deps $(srctree)/kmod/Kbuild
+modules: need-build $(srctree)/kmod/Kbuild
 	$(call kbuild_each,modules,cp $$d/clink.ko $(BUILD)/$$k/clink.ko;)
 
-sparse: deps $(srctree)/kmod/Kbuild
+sparse: need-build $(srctree)/kmod/Kbuild
 	$(call kbuild_each,C=2 modules,)
 
 # tools/lib: libclink.a, the netlink and JSON code the tools share.
 TOOLS := tools/lib tools/clinkctl tools/clinkd
-
-tools: deps $(addsuffix /Makefile,$(TOOLS))
-	@for d in $(TOOLS); do \
-		$(MAKE) --no-print-directory -C $$d || exit 1; \
+# make $(1) in each directory of $(2), stopping at the first failure
+make_each = for d in $(2); do \
+		$(MAKE) --no-print-directory -C $$d $(1) || exit 1; \
 	done
 
-selftests: deps $(BUILD)/include/kselftest_harness.h
+tools: need-build $(addsuffix /Makefile,$(TOOLS))
+	@$(call make_each,,$(TOOLS))
+
+selftests: need-selftests $(BUILD)/include/kselftest_harness.h
 	@$(MAKE) --no-print-directory -C selftests BUILD=$(BUILD)
 
 # Files from the kernel source: the selftest harness and checkpatch with
@@ -130,7 +151,7 @@ KSRC_FILES := tools/testing/selftests/kselftest_harness.h \
 	tools/testing/selftests/kselftest.h scripts/checkpatch.pl \
 	scripts/spelling.txt scripts/const_structs.checkpatch
 
-$(KSRC)/.extracted: | deps
+$(KSRC)/.extracted: | need-selftests
 	@echo "  EXTRACT $(notdir $(KSRC_TAR)): $(notdir $(KSRC_FILES))"
 	@rm -rf $(KSRC) && mkdir -p $(KSRC)
 	@tar -xJf $(KSRC_TAR) -C $(KSRC) --strip-components=1 --wildcards \
@@ -142,9 +163,12 @@ $(BUILD)/include/kselftest_harness.h: $(KSRC)/.extracted
 	@cp $(KSRC)/tools/testing/selftests/kselftest_harness.h \
 		$(KSRC)/tools/testing/selftests/kselftest.h $(dir $@)
 
+# What the VMs take in: everything, the C selftests too.
+TEST_BUILD := modules tools selftests
+
 # DEBUG=0 on the command line still wins.
 check: DEBUG ?= 1
-check: all
+check: $(TEST_BUILD)
 	@$(VM)/check
 
 # The suite on a debug kernel (KASAN, UBSAN, lockdep, ...) built from
@@ -152,16 +176,16 @@ check: all
 check-debug: deps-debug
 	@selftests/debug/check.sh $(if $(T),T="$(T)") $(if $(KVER),KVER="$(KVER)")
 
-demo: all
+demo: $(TEST_BUILD)
 	@k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel$(if $(KVER), matching '$(KVER)')"; exit 1; }; \
 	$(VM)/vm demo $$k
 
-bench: all bench/run bench/collect.sh
+bench: $(TEST_BUILD) bench/run bench/collect.sh
 	@k="$(BOOT_KERNEL)"; [ -n "$$k" ] || { echo "no bootable kernel"; exit 1; }; \
 	$(VM)/vm --timeout $(VM_TIMEOUT) --filter "$(T)" bench $$k || exit 1; \
 	bench/collect.sh $(BUILD)/logs/$$k-bench.log
 
-vm: all
+vm: $(TEST_BUILD)
 	@$(VM)/vm shell $(BOOT_KERNEL)
 
 style: $(KSRC)/.extracted
@@ -171,31 +195,47 @@ style: $(KSRC)/.extracted
 # The module for the running kernel (INSTALL_KVER=... for another one):
 # through DKMS when it is installed, so it follows kernel upgrades, else
 # (and always with DESTDIR, for packaging) into /lib/modules/<kver>/extra.
-install: tools
-	@set -e; \
-	if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null; then \
-		src=/usr/src/clink-$(VERSION); \
-		rm -rf $$src && mkdir -p $$src; \
-		cp -r kmod include dkms.conf Kconfig $$src/; \
-		dkms remove -m clink -v $(VERSION) --all >/dev/null 2>&1 || true; \
-		dkms add -m clink -v $(VERSION); \
-		dkms install -m clink -v $(VERSION) -k $(INSTALL_KVER); \
-	else \
-		$(MAKE) --no-print-directory modules KVER=$(INSTALL_KVER); \
-		[ -f $(BUILD)/$(INSTALL_KVER)/clink.ko ] || \
-			{ echo "install: no clink.ko for $(INSTALL_KVER): are its headers installed?"; exit 1; }; \
-		install -D -m 644 $(BUILD)/$(INSTALL_KVER)/clink.ko \
-			$(DESTDIR)/lib/modules/$(INSTALL_KVER)/extra/clink.ko; \
-		[ -n "$(DESTDIR)" ] || depmod -a $(INSTALL_KVER); \
-	fi
-	@$(MAKE) --no-print-directory -C tools/clinkctl install \
-		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
-	@$(MAKE) --no-print-directory -C tools/clinkd install \
-		DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+# The tools install themselves (tools/*/Makefile): one list per tool that
+# install and uninstall both read.
+DKMS := $(if $(DESTDIR),,$(shell command -v dkms))
+DKMS_SRC := /usr/src/clink-$(VERSION)
+MODDIR := $(DESTDIR)/lib/modules/$(INSTALL_KVER)/extra
+INSTALL_TOOLS := tools/clinkctl tools/clinkd
+dkms_remove = [ -z "$$(dkms status -m clink -v $(VERSION))" ] || \
+	dkms remove -m clink -v $(VERSION) --all
+
+install: install-module install-tools
+
+install-module: need-build
+	@$(if $(KROOT),,$(DEPS) check headers:$(INSTALL_KVER))
+ifeq ($(DKMS),)
+	@$(MAKE) --no-print-directory modules KVER=$(INSTALL_KVER)
+	install -D -m 644 $(BUILD)/$(INSTALL_KVER)/clink.ko $(MODDIR)/clink.ko
+	$(if $(DESTDIR),,depmod -a $(INSTALL_KVER))
+else
+	rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	cp -r kmod include dkms.conf Kconfig $(DKMS_SRC)/
+	$(dkms_remove)
+	dkms add -m clink -v $(VERSION)
+	dkms install -m clink -v $(VERSION) -k $(INSTALL_KVER)
+endif
+
+install-tools: tools
+	@$(call make_each,install,$(INSTALL_TOOLS))
+
+uninstall: $(addsuffix /Makefile,$(INSTALL_TOOLS))
+ifneq ($(DKMS),)
+	$(dkms_remove)
+	rm -rf $(DKMS_SRC)
+endif
+	rm -f $(MODDIR)/clink.ko
+	$(if $(DESTDIR),,depmod -a $(INSTALL_KVER))
+	@$(call make_each,uninstall,$(INSTALL_TOOLS))
 
 clean: $(addsuffix /Makefile,$(TOOLS))
 	rm -rf $(BUILD)
 	for d in $(TOOLS); do $(MAKE) -C $$d clean; done
 
-.PHONY: all deps deps-debug modules sparse tools selftests check \
-	check-debug demo bench vm style install clean
+.PHONY: all deps deps-build deps-test deps-debug need-build need-selftests \
+	modules sparse tools selftests check check-debug demo bench \
+	vm style install install-module install-tools uninstall clean
