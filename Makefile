@@ -35,6 +35,10 @@
 # need first (make deps-test, as root), then build, selftests
 # included: plain make leaves those out, as their harness comes from
 # linux-source-6.12, a test package.
+#
+# WERROR=1: the tools' warnings are errors.  make check (so CI) builds
+# so unless WERROR=0; plain make does not, so a newer compiler's new
+# warning does not break make install.
 
 SHELL := /bin/bash
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -166,8 +170,9 @@ $(BUILD)/include/kselftest_harness.h: $(KSRC)/.extracted
 # What the VMs take in: everything, the C selftests too.
 TEST_BUILD := modules tools selftests
 
-# DEBUG=0 on the command line still wins.
+# DEBUG=0 or WERROR=0 on the command line still wins.
 check: DEBUG ?= 1
+check: export WERROR ?= 1
 check: $(TEST_BUILD)
 	@$(VM)/check
 
