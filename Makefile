@@ -15,6 +15,7 @@
 #       T=netlink        only tests whose file name contains "netlink"
 #       KROOT=<dir>      the kernel built in <dir> (selftests/debug)
 #       BUILD=<dir>      build and log there instead of build/
+#   make check-host      only the tests that run on the host, no VM
 #   make check-debug     the same on a debug kernel (KASAN, lockdep, ...)
 #   make demo            boot a VM and run demo/demo.sh
 #   make bench           boot a VM and run bench/run (T=... is its argument)
@@ -31,14 +32,14 @@
 #   make deps            both
 # make, make selftests and make install never install a package: they
 # name what is missing and how to install it, and stop.  The test targets
-# (check, check-debug, demo, bench, vm, style, sparse) install what they
-# need first (make deps-test, as root), then build, selftests
+# (check, check-host, check-debug, demo, bench, vm, style, sparse) install
+# what they need first (make deps-test, as root), then build, selftests
 # included: plain make leaves those out, as their harness comes from
 # linux-source-6.12, a test package.
 #
-# WERROR=1: the tools' warnings are errors.  make check (so CI) builds
-# so unless WERROR=0; plain make does not, so a newer compiler's new
-# warning does not break make install.
+# WERROR=1: the tools' warnings are errors.  make check and check-host
+# (so CI) build so unless WERROR=0; plain make does not, so a newer
+# compiler's new warning does not break make install.
 
 SHELL := /bin/bash
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -90,7 +91,7 @@ deps-debug: deps-test
 # Building only checks for its packages.  A test target installs them
 # first: asked for on the command line, it makes these wait for deps-test
 # (and so does anything they come before, even under -j).
-TEST_GOALS := check demo bench vm style sparse
+TEST_GOALS := check check-host demo bench vm style sparse
 ifneq ($(filter $(TEST_GOALS),$(MAKECMDGOALS)),)
 need-build need-selftests: deps-test
 endif
@@ -172,9 +173,12 @@ TEST_BUILD := modules tools selftests
 
 # DEBUG=0 or WERROR=0 on the command line still wins.
 check: DEBUG ?= 1
-check: export WERROR ?= 1
+check check-host: export WERROR ?= 1
 check: $(TEST_BUILD)
 	@$(VM)/check
+
+check-host: need-build
+	@$(VM)/check --host
 
 # The suite on a debug kernel (KASAN, UBSAN, lockdep, ...) built from
 # linux-source-6.12 and cached; see Documentation/reliability.rst.
@@ -242,5 +246,5 @@ clean: $(addsuffix /Makefile,$(TOOLS))
 	for d in $(TOOLS); do $(MAKE) -C $$d clean; done
 
 .PHONY: all deps deps-build deps-test deps-debug need-build need-selftests \
-	modules sparse tools selftests check check-debug demo bench \
+	modules sparse tools selftests check check-host check-debug demo bench \
 	vm style install install-module install-tools uninstall clean
