@@ -130,7 +130,8 @@ FIXTURE_TEARDOWN(memcg)
 		close(self->kmsg);
 }
 
-TEST_F(memcg, enomem_inside_not_outside)
+/* 20 s in a quiet VM, the debug kernel is slower */
+TEST_F_TIMEOUT(memcg, enomem_inside_not_outside, 300)
 {
 	char procs[192], id[32];
 	int in_fd, out_fd, i, r, n_ok = 0, n_nomem = 0, n_other = 0;
