@@ -138,7 +138,7 @@ sparse: need-build $(srctree)/kmod/Kbuild
 	$(call kbuild_each,C=2 modules,)
 
 # tools/lib: libclink.a, the netlink and JSON code the tools share.
-TOOLS := tools/lib tools/clinkctl tools/clinkd tools/ip
+TOOLS := tools/lib tools/clinkctl tools/clinkd tools/ip tools/systemd
 # make $(1) in each directory of $(2), stopping at the first failure
 make_each = for d in $(2); do \
 		$(MAKE) --no-print-directory -C $$d $(1) || exit 1; \
@@ -209,7 +209,7 @@ style: $(KSRC)/.extracted
 DKMS := $(if $(DESTDIR),,$(shell command -v dkms))
 DKMS_SRC := /usr/src/clink-$(VERSION)
 MODDIR := $(DESTDIR)/lib/modules/$(INSTALL_KVER)/extra
-INSTALL_TOOLS := tools/clinkctl tools/clinkd tools/ip
+INSTALL_TOOLS := tools/clinkctl tools/clinkd tools/ip tools/systemd
 dkms_remove = [ -z "$$(dkms status -m clink -v $(VERSION))" ] || \
 	dkms remove -m clink -v $(VERSION) --all
 
