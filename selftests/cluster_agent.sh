@@ -298,6 +298,15 @@ wait_for -t 10 bash -c "[ \"\$($CLINKCTL -n $gw -j instance show | jq -r '.[] | 
 	has_route 172.16.0.0/16
 log_test $? "watch: ClassicLink on and the link again, route back"
 
+# A VPC's own link quota (vpc set V max-links N), from its record.
+put config/vpc/vpc-a '{"vpc-id":"vpc-a","vpc-vni":100,"vpc-cidr":"172.16.0.0/16","vpc-secondary":["172.17.0.0/16"],"vpc-region":"r1","vpc-account":"","vpc-classiclink":1,"vpc-max-links":7}'
+wait_for -t 10 bash -c "[ \"\$($CLINKCTL -n $gw -j vpc show vpc-a | jq '.[0].max_links')\" = 7 ]" &&
+	[ "$(linked_to i-1)" = vpc-a ]
+log_test $? "watch: vpc-max-links 7 is the VPC's max-links, its link kept"
+put config/vpc/vpc-a '{"vpc-id":"vpc-a","vpc-vni":100,"vpc-cidr":"172.16.0.0/16","vpc-secondary":["172.17.0.0/16"],"vpc-region":"r1","vpc-account":"","vpc-classiclink":1}'
+wait_for -t 10 bash -c "[ \"\$($CLINKCTL -n $gw -j vpc show vpc-a | jq '.[0].max_links // 0')\" = 0 ]"
+log_test $? "watch: without vpc-max-links, the device's again (vpc show omits max-links 0)"
+
 put config/instance/i-1 '{"inst-id":"i-1","inst-addr":"10.1.0.15","inst-region":"r1","inst-account":""}'
 wait_for -t 10 bash -c "$CLINKCTL -n $gw instance show | grep -q '^i-1 ip 10.1.0.15 .*vpc vpc-a'"
 rc=$?

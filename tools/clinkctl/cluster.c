@@ -151,6 +151,8 @@ static int w_vpc_new(struct wtx *t, const struct req *r)
 			json_object_object_add(rec, "vpc-secondary", json_object_get(v));
 		if (json_object_object_get_ex(old, "vpc-classiclink", &v))
 			json_object_object_add(rec, "vpc-classiclink", json_object_get(v));
+		if (json_object_object_get_ex(old, "vpc-max-links", &v))
+			json_object_object_add(rec, "vpc-max-links", json_object_get(v));
 		if (int_of(old, "vpc-vni", 0) != vni) {
 			char oldk[64];
 
@@ -173,36 +175,58 @@ out:
 	return ret;
 }
 
-/* vpc set ID classiclink on|off */
+/* The link limit of a VPC record: its own, else config/dev's. */
+static int64_t vpc_link_limit(struct json_object *vpc, struct json_object *dev)
+{
+	return int_of(vpc, "vpc-max-links", 0) ?:
+	       int_of(dev, "dev-max-links-per-vpc", CLINK_DEFAULT_MAX_LINKS_PER_VPC);
+}
+
+/* vpc set ID [ classiclink on|off ] [ max-links N ], as the kernel checks them */
 static int w_vpc_set(struct wtx *t, const struct req *r)
 {
 	const char *id = req_str(r, CLINK_A_VPC_ID);
-	struct json_object *vpc = NULL;
+	struct json_object *vpc = NULL, *dev = NULL;
 	char k[256];
 	size_t links;
-	bool on;
 	int ret;
 
-	/* the etcd records have no per-VPC quota yet: never drop it silently */
-	if (r->tb[CLINK_A_VPC_MAX_LINKS])
-		return cluster_err("max-links of a VPC is not kept in etcd yet; set it on each gateway without -E");
-	on = mnl_attr_get_u8(r->tb[CLINK_A_VPC_CLASSICLINK]);
 	ret = need_vpc(t, id, &vpc);
 	if (ret)
 		return ret;
 	ret = EXIT_RUNTIME;
-	if (!on) {
-		if (links_of(t, id, &links))
-			goto out;
-		if (links) {
+	if (links_of(t, id, &links))
+		goto out;
+	if (r->tb[CLINK_A_VPC_CLASSICLINK]) {
+		bool on = mnl_attr_get_u8(r->tb[CLINK_A_VPC_CLASSICLINK]);
+
+		if (!on && links) {
 			ret = cluster_err("VPC %s has %zu linked instances", id, links);
 			goto out;
 		}
+		json_object_object_add(vpc, "vpc-classiclink", json_object_new_int(on));
 	}
-	json_object_object_add(vpc, "vpc-classiclink", json_object_new_int(on));
+	if (r->tb[CLINK_A_VPC_MAX_LINKS]) {
+		uint32_t max = mnl_attr_get_u32(r->tb[CLINK_A_VPC_MAX_LINKS]);
+		int64_t limit;
+
+		if (tx_record(t, "config/dev", &dev) < 0)
+			goto out;
+		json_object_object_add(vpc, "vpc-max-links", json_object_new_int64(max));
+		limit = vpc_link_limit(vpc, dev);
+		/* lowering a limit never unlinks anyone: refused, as in the kernel */
+		if ((int64_t)links > limit) {
+			ret = max ? cluster_err("VPC %s has %zu links, more than max-links %u",
+						id, links, max) :
+				    cluster_err("VPC %s has %zu links, more than the device's max-links-per-vpc %lld",
+						id, links, (long long)limit);
+			goto out;
+		}
+	}
 	ret = tx_put(t, KEY(k, "config/vpc/%s", id), vpc);
 out:
 	json_object_put(vpc);
+	json_object_put(dev);
 	return ret;
 }
 
@@ -448,7 +472,7 @@ out:
 /*
  * link add: the instance and the VPC exist, ClassicLink is on, the
  * instance has no link anywhere in the cluster, and the VPC's links stay
- * within dev-max-links-per-vpc of config/dev.
+ * within its vpc-max-links, or dev-max-links-per-vpc of config/dev.
  */
 static int w_link_new(struct wtx *t, const struct req *r)
 {
@@ -478,7 +502,7 @@ static int w_link_new(struct wtx *t, const struct req *r)
 	}
 	if (tx_record(t, "config/dev", &dev) < 0 || links_of(t, vpc_id, &links))
 		goto out;
-	max = int_of(dev, "dev-max-links-per-vpc", CLINK_DEFAULT_MAX_LINKS_PER_VPC);
+	max = vpc_link_limit(vpc, dev);
 	if ((int64_t)links >= max) {
 		ret = cluster_err("VPC %s has reached its limit of %lld linked instances",
 			    vpc_id, (long long)max);

@@ -44,6 +44,7 @@ static const struct field_rule rules[] = {
 	{ REC_VPC, "vpc-region", REGION },
 	{ REC_VPC, "vpc-account", 0, "\"\"" },
 	{ REC_VPC, "vpc-classiclink", NOSEND, "0", 0, 1 },
+	{ REC_VPC, "vpc-max-links", NOSEND, "0", 0, CLINK_MAX_LINKS_PER_VPC },
 	{ REC_ENDPOINT, "ep-vtep", REQ },
 	{ REC_ENDPOINT, "ep-mac", REQ },
 	{ REC_ROUTE, "route-nexthop", REQ },

@@ -134,9 +134,24 @@ static void set_vpc(const char *key, const char *id, uint8_t on)
 	send_op(nlh, key);
 }
 
+/* vpc set ID max-links N (0: the device's max-links-per-vpc) */
+static void set_vpc_max_links(const char *key, const char *id, uint32_t max)
+{
+	struct nlmsghdr *nlh = kernel_req(CLINK_CMD_SET_VPC, 0);
+
+	nl_put_strz(nlh, CLINK_A_VPC_ID, id);
+	nl_put_u32(nlh, CLINK_A_VPC_MAX_LINKS, max);
+	send_op(nlh, key);
+}
+
+static int64_t vpc_int(struct json_object *vpc, const char *field)
+{
+	return vpc ? json_object_get_int64(json_object_object_get(vpc, field)) : 0;
+}
+
 static int64_t classiclink(struct json_object *vpc)
 {
-	return vpc ? json_object_get_int64(json_object_object_get(vpc, "vpc-classiclink")) : 0;
+	return vpc_int(vpc, "vpc-classiclink");
 }
 
 /* The fields NEW_VPC sets; secondaries and ClassicLink have their own. */
@@ -345,6 +360,10 @@ static void apply_adds(struct config *c, struct kernel *k)
 		want = config_get(c, REC_VPC, ekey);
 		if (classiclink(want) && !classiclink(cur))
 			set_vpc(ekey, rec_str(want, "vpc-id"), 1);
+		/* before the links that a higher quota lets in (fewer are gone) */
+		if (vpc_int(want, "vpc-max-links") != vpc_int(cur, "vpc-max-links"))
+			set_vpc_max_links(ekey, rec_str(want, "vpc-id"),
+					  vpc_int(want, "vpc-max-links"));
 		json_object_put(want);
 	}
 	genl_batch_flush();

@@ -261,6 +261,29 @@ check_err "the limit, named" \
 	c link add i-l6 vpc vpc-l
 [ "$(ectl get --prefix --keys-only /clink/t1/index/vpc-link/vpc-l/ | sed '/^$/d' | wc -l)" -eq 3 ]
 ok $? "... and the VPC holds 3 links"
+
+# A VPC's own quota (0: the device's) is in its record and counts instead.
+c vpc set vpc-l max-links 5
+[ "$(rec config/vpc/vpc-l | jq '."vpc-max-links"')" = 5 ] &&
+	[ "$(rec config/vpc/vpc-l | jq '."vpc-classiclink"')" = 1 ]
+ok $? "vpc set max-links 5: kept in the VPC's record, ClassicLink untouched"
+for i in 7 8 9; do c instance add "i-l$i" ip "10.4.0.$i" region r1; done
+c link add i-l7 vpc vpc-l && c link add i-l8 vpc vpc-l
+ok $? "max-links 5: two more than the device's 3"
+check_err "max-links 5, named" \
+	"Error: VPC vpc-l has reached its limit of 5 linked instances" \
+	c link add i-l9 vpc vpc-l
+check_err "lowering max-links below the VPC's links is refused" \
+	"Error: VPC vpc-l has 5 links, more than max-links 4" \
+	c vpc set vpc-l max-links 4
+check_err "so is going back to the device's 3" \
+	"Error: VPC vpc-l has 5 links, more than the device's max-links-per-vpc 3" \
+	c vpc set vpc-l max-links 0
+[ "$(rec config/vpc/vpc-l | jq '."vpc-max-links"')" = 5 ]
+ok $? "... and the record still says 5"
+c vpc replace vpc-l vni 500 cidr 172.24.0.0/16 region r1 &&
+	[ "$(rec config/vpc/vpc-l | jq '."vpc-max-links"')" = 5 ]
+ok $? "a replaced VPC keeps its max-links"
 c link flush vpc vpc-l
 [ -z "$(ectl get --prefix --keys-only /clink/t1/index/vpc-link/vpc-l/)" ] &&
 	[ -z "$(ectl get --prefix --keys-only /clink/t1/config/link/i-l)" ]
