@@ -5,8 +5,8 @@
  * memory.max:
  *
  *   /sys/fs/cgroup/clink-memcg-<pid>   memory.max 16M
- *       20000 VPCs (each a VPC, a route table and per-CPU counters, some
- *       1.5 KB)  ->  ENOMEM part way, and no OOM kill
+ *       up to 20000 VPCs (each a VPC, a route table and per-CPU counters,
+ *       some 1.5 KB)  ->  ENOMEM part way (200 times), and no OOM kill
  *   the root cgroup: the same gateway goes on taking VPCs
  *
  * Before the objects were charged, all 20000 fitted inside the limit they
@@ -33,6 +33,11 @@
 #define CG_ROOT		"/sys/fs/cgroup"
 #define LIMIT		"16M"
 #define NVPC		20000
+/*
+ * Enough refusals to show the limit holds: each one costs the kernel a
+ * round of reclaim, which the debug kernel makes slow.
+ */
+#define NOMEM_ENOUGH	200
 #define NMORE		1000
 #define STACK_KB	512
 
@@ -157,7 +162,7 @@ TEST_F_TIMEOUT(memcg, enomem_inside_not_outside, 300)
 
 	/* Inside the cgroup: no output, no new memory of our own. */
 	ASSERT_EQ(1, write(in_fd, "0", 1)) TH_LOG("joining %s: %s", self->cg, strerror(errno));
-	for (i = 1; i <= NVPC; i++) {
+	for (i = 1; i <= NVPC && n_nomem < NOMEM_ENOUGH; i++) {
 		snprintf(id, sizeof(id), "v%d", i);
 		r = cl_vpc_new(&self->c, id, i, "172.16.0.0/16");
 		if (!r) {
@@ -175,12 +180,12 @@ TEST_F_TIMEOUT(memcg, enomem_inside_not_outside, 300)
 	close(in_fd);
 	close(out_fd);
 
-	TH_LOG("inside memory.max %s: %d of %d VPCs made, %d ENOMEM "
-	       "(%d made after the first ENOMEM, as freed memory allowed)",
-	       LIMIT, n_ok, NVPC, n_nomem, after_nomem);
+	TH_LOG("inside memory.max %s: %d of %d VPCs made, then %d ENOMEM, "
+	       "where it stopped (%d made after the first ENOMEM, as freed "
+	       "memory allowed)", LIMIT, n_ok, NVPC, n_nomem, after_nomem);
 	EXPECT_EQ(0, n_other) TH_LOG("%d other errors, the first %s", n_other,
 				     strerror(-first_other));
-	EXPECT_LT(0, n_nomem) TH_LOG("all %d VPCs fitted in %s: not charged", NVPC, LIMIT);
+	EXPECT_EQ(NOMEM_ENOUGH, n_nomem) TH_LOG("%d VPCs fitted in %s: not charged", n_ok, LIMIT);
 	hit = memory_event(self->cg, "max");
 	EXPECT_LT(0, hit) TH_LOG("memory.events max %ld: the cgroup never hit its limit", hit);
 	EXPECT_EQ(0, memory_event(self->cg, "oom_kill"));
