@@ -636,6 +636,7 @@ static const enum skb_drop_reason skb_reasons[__CLINK_DROP_MAX] = {
 	[CLINK_DROP_TTL]		= SKB_DROP_REASON_NOT_SPECIFIED,
 	[CLINK_DROP_NOMEM]		= SKB_DROP_REASON_NOMEM,
 	[CLINK_DROP_VTEP_MISMATCH]	= SKB_DROP_REASON_IP_RPFILTER,
+	[CLINK_DROP_OUTSIDE_REACH]	= SKB_DROP_REASON_IP_OUTNOROUTES,
 };
 
 void clink_drop(struct clink_dev *cd, struct sk_buff *skb,

@@ -56,6 +56,7 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_VPC_CLASSICLINK]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[CLINK_A_VPC_MAX_LINKS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
 						&vpc_max_links_range),
+	[CLINK_A_VPC_REACH]		= NLA_POLICY_NESTED(clink_prefix_policy),
 	[CLINK_A_EP_ADDR]		= ADDR_POLICY,
 	[CLINK_A_EP_VTEP]		= ADDR_POLICY,
 	[CLINK_A_EP_MAC]		= NLA_POLICY_ETH_ADDR,

@@ -81,8 +81,9 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 		return CLINK_DROP_MALFORMED;
 	if (req->hdr.ar_op != htons(ARPOP_REQUEST))
 		return CLINK_DROP_NOT_LINKED;
-	if (!clink_vpc_in_primary(vpc, req->sip))
-		return CLINK_DROP_SPOOFED_SOURCE;
+	reason = clink_vpc_check_source(vpc, req->sip);
+	if (reason)
+		return reason;
 	vtep = source_vtep(cd, vpc, req->sip, from);
 	if (!vtep && rcu_dereference(cd->dp)->vtep_check)
 		return CLINK_DROP_VTEP_MISMATCH;
@@ -168,10 +169,9 @@ int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		reason = CLINK_DROP_MALFORMED;
 		goto drop;
 	}
-	if (!clink_vpc_in_primary(vpc, fl.saddr)) {
-		reason = CLINK_DROP_SPOOFED_SOURCE;
+	reason = clink_vpc_check_source(vpc, fl.saddr);
+	if (reason)
 		goto drop;
-	}
 	if (rcu_dereference(cd->dp)->vtep_check &&
 	    !source_vtep(cd, vpc, fl.saddr, from)) {
 		reason = CLINK_DROP_VTEP_MISMATCH;

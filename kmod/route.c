@@ -39,6 +39,7 @@ int clink_route_rebuild(struct clink_vpc *vpc, const struct clink_route *add,
 	if (!t)
 		return -ENOMEM;
 	t->primary = vpc->cidr;
+	t->reach = vpc->reach.len ? vpc->reach : vpc->cidr;
 	t->r[n++] = (struct clink_route){ .dst = vpc->cidr, .primary = true,
 					  .type = CLINK_ROUTE_LOCAL };
 	for (i = 0; i < vpc->n_secondary; i++)
@@ -102,7 +103,10 @@ enum clink_drop_reason clink_route_check(struct clink_vpc *vpc, __be32 daddr)
 			continue;
 		if (r->type != CLINK_ROUTE_LOCAL)
 			return CLINK_DROP_NO_TRANSIT;
-		return r->primary ? 0 : CLINK_DROP_SECONDARY_CIDR;
+		if (!r->primary)
+			return CLINK_DROP_SECONDARY_CIDR;
+		return clink_prefix_contains(&t->reach, daddr) ? 0 :
+		       CLINK_DROP_OUTSIDE_REACH;
 	}
 	return CLINK_DROP_NO_TRANSIT;
 }

@@ -22,6 +22,7 @@ struct clink_route {
 struct clink_route_table {
 	struct rcu_head rcu;
 	struct clink_prefix primary;	/* the VPC's primary CIDR, for the datapath */
+	struct clink_prefix reach;	/* its reach prefix, else the primary CIDR */
 	u32 n;
 	struct clink_route r[];
 };
@@ -35,9 +36,9 @@ int clink_route_rebuild(struct clink_vpc *vpc, const struct clink_route *add,
 			const struct clink_prefix *del);
 /*
  * Decides whether a linked classic instance may send to @daddr in @vpc:
- * 0 when @daddr is in the primary CIDR and no custom route claims it,
- * otherwise the drop reason (CLINK_DROP_SECONDARY_CIDR or
- * CLINK_DROP_NO_TRANSIT). Longest prefix wins. Caller holds
+ * 0 when @daddr is in the primary CIDR and its reach prefix and no custom
+ * route claims it, otherwise the drop reason (CLINK_DROP_SECONDARY_CIDR,
+ * CLINK_DROP_NO_TRANSIT or CLINK_DROP_OUTSIDE_REACH). Longest prefix wins. Caller holds
  * rcu_read_lock().
  */
 enum clink_drop_reason clink_route_check(struct clink_vpc *vpc, __be32 daddr);

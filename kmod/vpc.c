@@ -32,14 +32,20 @@ struct clink_vpc *clink_vpc_find_vni(struct clink_dev *cd, u32 vni)
 }
 
 /*
- * The datapath reads the primary CIDR from the route table, published
- * whole by RCU with every change of it: vpc->cidr is the writers' copy.
+ * The datapath reads the primary CIDR and the reach prefix from the route
+ * table, published whole by RCU with every change of them: vpc->cidr and
+ * vpc->reach are the writers' copies.
  */
-bool clink_vpc_in_primary(struct clink_vpc *vpc, __be32 addr)
+enum clink_drop_reason clink_vpc_check_source(struct clink_vpc *vpc,
+					      __be32 saddr)
 {
 	const struct clink_route_table *t = rcu_dereference(vpc->routes);
 
-	return t && clink_prefix_contains(&t->primary, addr);
+	if (!t || !clink_prefix_contains(&t->primary, saddr))
+		return CLINK_DROP_SPOOFED_SOURCE;
+	if (!clink_prefix_contains(&t->reach, saddr))
+		return CLINK_DROP_OUTSIDE_REACH;
+	return 0;
 }
 
 static bool in_secondary(const struct clink_vpc *vpc, __be32 addr)
@@ -97,6 +103,8 @@ static int vpc_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 	    nla_put_string(skb, CLINK_A_VPC_ACCOUNT, vpc->account) ||
 	    nla_put_u8(skb, CLINK_A_VPC_CLASSICLINK, vpc->classiclink) ||
 	    nla_put_u32(skb, CLINK_A_VPC_MAX_LINKS, vpc->max_links) ||
+	    (vpc->reach.len &&
+	     clink_prefix_put(skb, CLINK_A_VPC_REACH, &vpc->reach)) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_LINKS, vpc->n_links) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_ENDPOINTS, vpc->n_endpoints) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_ROUTES,
@@ -107,27 +115,35 @@ static int vpc_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 	return 0;
 }
 
-/* Rule 1: may @vpc, with @cidr and @region, have ClassicLink enabled? */
+/*
+ * Rule 1: may @vpc, with @cidr, @reach (len 0: none) and @region, have
+ * ClassicLink enabled? Only the part of the VPC that linked instances
+ * reach must keep clear of the classic space: the reach prefix when set.
+ */
 static int check_classiclink(struct clink_dev *cd, struct clink_vpc *vpc,
-			     const struct clink_prefix *cidr, const char *region,
-			     const struct nlattr *attr,
+			     const struct clink_prefix *cidr,
+			     const struct clink_prefix *reach,
+			     const char *region, const struct nlattr *attr,
 			     struct netlink_ext_ack *extack)
 {
 	const struct clink_prefix_list *cs = clink_deref(cd, cd->classic_space);
 	const struct clink_prefix_list *el = clink_deref(cd, cd->vpc_eligible);
 	const struct clink_route_table *t = clink_deref(cd, vpc->routes);
+	const char *what = reach->len ? "reach" : "VPC CIDR";
 	const struct clink_prefix *p;
 	u32 i;
 
+	if (reach->len)
+		cidr = reach;
 	p = clink_prefix_list_find_overlap(cs, cidr);
 	if (p) {
-		clink_err(extack, attr, "VPC CIDR %pI4/%u overlaps the classic space %pI4/%u",
-			  &cidr->addr, cidr->len, &p->addr, p->len);
+		clink_err(extack, attr, "%s %pI4/%u overlaps the classic space %pI4/%u",
+			  what, &cidr->addr, cidr->len, &p->addr, p->len);
 		return -EINVAL;
 	}
 	if (el && el->n && !clink_prefix_list_covers(el, cidr)) {
-		clink_err(extack, attr, "VPC CIDR %pI4/%u lies outside the vpc-eligible prefixes",
-			  &cidr->addr, cidr->len);
+		clink_err(extack, attr, "%s %pI4/%u lies outside the vpc-eligible prefixes",
+			  what, &cidr->addr, cidr->len);
 		return -EINVAL;
 	}
 	for (i = 0; i < vpc->n_secondary; i++) {
@@ -205,12 +221,35 @@ static int check_max_links(struct clink_vpc *vpc, u32 max,
 	return -EBUSY;
 }
 
+/*
+ * The reach prefix in @attr, which must lie inside @cidr; 0.0.0.0/0 means
+ * none (len 0).
+ */
+static int parse_reach(const struct nlattr *attr,
+		       const struct clink_prefix *cidr,
+		       struct clink_prefix *reach,
+		       struct netlink_ext_ack *extack)
+{
+	int ret = clink_prefix_parse(attr, reach, extack);
+
+	if (ret)
+		return ret;
+	if (reach->len && !clink_prefix_within(reach, cidr)) {
+		clink_err(extack, attr, "reach %pI4/%u lies outside the primary CIDR %pI4/%u",
+			  &reach->addr, reach->len, &cidr->addr, cidr->len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 		       const struct clink_vpc *new, struct genl_info *info)
 {
 	struct nlattr *cidr_attr = info->attrs[CLINK_A_VPC_CIDR];
 	bool cidr_changed = !clink_prefix_equal(&new->cidr, &vpc->cidr);
-	struct clink_prefix old_cidr = vpc->cidr;
+	bool rebuild = cidr_changed ||
+		       !clink_prefix_equal(&new->reach, &vpc->reach);
+	struct clink_prefix old_cidr = vpc->cidr, old_reach = vpc->reach;
 	struct clink_endpoint *ep;
 	u32 old_vni = vpc->vni;
 	int ret;
@@ -245,13 +284,14 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 		}
 	}
 	if (vpc->classiclink) {
-		ret = check_classiclink(cd, vpc, &new->cidr, new->region,
-					cidr_attr, info->extack);
+		ret = check_classiclink(cd, vpc, &new->cidr, &new->reach,
+					new->region, cidr_attr, info->extack);
 		if (ret)
 			return ret;
 	}
-	if (cidr_changed) {
+	if (rebuild) {
 		vpc->cidr = new->cidr;
+		vpc->reach = new->reach;
 		ret = clink_route_rebuild(vpc, NULL, NULL);
 		if (ret)
 			goto err_restore_cidr;
@@ -278,8 +318,9 @@ err_restore_vni:
 	WARN_ON(rhashtable_insert_fast(&cd->vpcs_by_vni, &vpc->vni_node,
 				       vni_params));
 err_restore_cidr:
-	if (cidr_changed) {
+	if (rebuild) {
 		vpc->cidr = old_cidr;
+		vpc->reach = old_reach;
 		clink_route_rebuild(vpc, NULL, NULL);
 	}
 	return ret;
@@ -311,6 +352,12 @@ int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 	clink_nl_get_str(attrs[CLINK_A_VPC_ACCOUNT], new->account, "");
 	if (attrs[CLINK_A_VPC_MAX_LINKS])
 		new->max_links = nla_get_u32(attrs[CLINK_A_VPC_MAX_LINKS]);
+	if (attrs[CLINK_A_VPC_REACH]) {
+		ret = parse_reach(attrs[CLINK_A_VPC_REACH], &new->cidr,
+				  &new->reach, info->extack);
+		if (ret)
+			goto err_free;
+	}
 
 	vpc = clink_vpc_find(cd, new->id);
 	if (vpc && !clink_nl_replace(info)) {
@@ -383,24 +430,35 @@ int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *cl_attr = info->attrs[CLINK_A_VPC_CLASSICLINK];
 	struct nlattr *max_attr = info->attrs[CLINK_A_VPC_MAX_LINKS];
+	struct nlattr *reach_attr = info->attrs[CLINK_A_VPC_REACH];
 	struct clink_dev *cd = clink_nl_dev(info);
+	struct clink_prefix reach, old_reach;
+	bool on, reach_changed;
 	struct clink_vpc *vpc;
-	bool on;
 	u32 max;
 	int ret;
 
 	vpc = clink_vpc_lookup(cd, info->attrs[CLINK_A_VPC_ID], info->extack);
 	if (IS_ERR(vpc))
 		return PTR_ERR(vpc);
-	if (!max_attr && !clink_nl_require(info, CLINK_A_VPC_CLASSICLINK))
+	if (!max_attr && !reach_attr &&
+	    !clink_nl_require(info, CLINK_A_VPC_CLASSICLINK))
 		return -EINVAL;
 	on = cl_attr ? nla_get_u8(cl_attr) : vpc->classiclink;
 	max = max_attr ? nla_get_u32(max_attr) : vpc->max_links;
-	if (on == vpc->classiclink && max == vpc->max_links)
+	reach = vpc->reach;
+	if (reach_attr) {
+		ret = parse_reach(reach_attr, &vpc->cidr, &reach, info->extack);
+		if (ret)
+			return ret;
+	}
+	reach_changed = !clink_prefix_equal(&reach, &vpc->reach);
+	if (on == vpc->classiclink && max == vpc->max_links && !reach_changed)
 		return 0;
-	if (on && !vpc->classiclink) {
-		ret = check_classiclink(cd, vpc, &vpc->cidr, vpc->region,
-					cl_attr, info->extack);
+	if (on && (!vpc->classiclink || reach_changed)) {
+		ret = check_classiclink(cd, vpc, &vpc->cidr, &reach, vpc->region,
+					reach_changed ? reach_attr : cl_attr,
+					info->extack);
 		if (ret)
 			return ret;
 	} else if (!on && vpc->classiclink && vpc->n_links) {
@@ -412,6 +470,15 @@ int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info)
 	ret = check_max_links(vpc, max, max_attr, info->extack);
 	if (ret)
 		return ret;
+	if (reach_changed) {
+		old_reach = vpc->reach;
+		vpc->reach = reach;
+		ret = clink_route_rebuild(vpc, NULL, NULL);
+		if (ret) {
+			vpc->reach = old_reach;
+			return ret;
+		}
+	}
 	vpc->classiclink = on;
 	vpc->max_links = max;
 	clink_dev_changed(cd);

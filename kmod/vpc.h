@@ -21,6 +21,7 @@ struct clink_vpc {
 	char account[CLINK_ID_MAXLEN];
 	bool classiclink;
 	u32 max_links;			/* 0: cd->max_links_per_vpc */
+	struct clink_prefix reach;	/* len 0: the whole primary CIDR */
 	struct list_head links;		/* struct clink_link, under cd->lock */
 	u32 n_links, n_endpoints;
 	u32 n_routes;			/* custom routes */
@@ -35,8 +36,13 @@ struct clink_vpc {
 /* Datapath lookups; the caller holds rcu_read_lock(). */
 struct clink_vpc *clink_vpc_find_vni(struct clink_dev *cd, u32 vni);
 
-/* True when @addr lies in @vpc's primary CIDR. */
-bool clink_vpc_in_primary(struct clink_vpc *vpc, __be32 addr);
+/*
+ * May @saddr of @vpc send to a linked instance? 0, or the drop reason:
+ * CLINK_DROP_SPOOFED_SOURCE outside the primary CIDR,
+ * CLINK_DROP_OUTSIDE_REACH outside the reach prefix.
+ */
+enum clink_drop_reason clink_vpc_check_source(struct clink_vpc *vpc,
+					      __be32 saddr);
 
 /* Control plane, under cd->lock. */
 struct clink_vpc *clink_vpc_find(struct clink_dev *cd, const char *id);

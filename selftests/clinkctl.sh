@@ -222,14 +222,15 @@ run c -s dev show
 drops_line=$(sed -n 3p <<<"$OUT")
 [ "$RC" -eq 0 ] &&
 	[ "$(sed -n 2p <<<"$OUT")" = "    to-vpc 0 packets 0 bytes  to-classic 0 packets 0 bytes" ] &&
-	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0 vtep-mismatch 0" ]
+	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0 vtep-mismatch 0 outside-reach 0" ]
 rc=$?
 detail "$OUT"
 log_test $rc "-s dev show: traffic line and every drop counter by name"
 
 check_jq "-j -s dev show: stats and drops objects" \
-	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 15 and
-	 .[0].drops.spoofed_source == 0 and .[0].drops.no_link == 0' \
+	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 16 and
+	 .[0].drops.spoofed_source == 0 and .[0].drops.no_link == 0 and
+	 .[0].drops.outside_reach == 0' \
 	c -j -s dev show
 
 check_err "dev set port while up: the kernel's message" 1 \
@@ -348,6 +349,33 @@ check_out "vpc show: max-links when set" \
 check_ok "vpc set vpc-c max-links 7" c vpc set vpc-c max-links 7
 check_ok "vpc set vpc-c max-links 0 (back to the device's)" c vpc set vpc-c max-links 0
 check_out "vpc show: no max-links at 0 (the device's)" \
+	"vpc-c vni 300 cidr 10.5.0.0/16 region r1 classiclink off links 0 endpoints 0 routes 1 acls 0" \
+	c vpc show vpc-c
+
+# reach: the part of the primary CIDR linked instances reach
+check_err "reach outside the primary CIDR" 1 \
+	"Error: reach 172.21.0.0/24 lies outside the primary CIDR 172.20.0.0/16" \
+	c vpc set vpc-b reach 172.21.0.0/24
+check_err "reach takes a prefix or none: exit 255" 255 \
+	'Error: "reach" takes a prefix or none, not "all"' c vpc set vpc-b reach all
+check_err "ClassicLink: a reach prefix in the classic space" 1 \
+	"Error: reach 10.5.1.0/24 overlaps the classic space 10.0.0.0/8" \
+	c vpc set vpc-c classiclink on reach 10.5.1.0/24
+check_err "ClassicLink: a reach prefix outside vpc-eligible" 1 \
+	"Error: reach 192.168.1.0/24 lies outside the vpc-eligible prefixes" \
+	c vpc set vpc-d classiclink on reach 192.168.1.0/24
+check_out "... neither changed anything" \
+	"vpc-c vni 300 cidr 10.5.0.0/16 region r1 classiclink off links 0 endpoints 0 routes 1 acls 0
+vpc-d vni 400 cidr 192.168.0.0/16 region r1 classiclink off links 0 endpoints 0 routes 1 acls 0" \
+	c -batch - <<<$'vpc show vpc-c\nvpc show vpc-d'
+check_ok "vpc set vpc-b reach 172.20.1.0/24" c vpc set vpc-b reach 172.20.1.0/24
+check_out "vpc show: reach when set" \
+	"vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1 classiclink off max-links 1000 reach 172.20.1.0/24 links 0 endpoints 0 routes 1 acls 0" \
+	c vpc show vpc-b
+check_ok "vpc set vpc-c reach 10.5.1.0/24 (ClassicLink off: no check)" \
+	c vpc set vpc-c reach 10.5.1.0/24
+check_ok "vpc set vpc-c reach none" c vpc set vpc-c reach none
+check_out "vpc show: no reach after none" \
 	"vpc-c vni 300 cidr 10.5.0.0/16 region r1 classiclink off links 0 endpoints 0 routes 1 acls 0" \
 	c vpc show vpc-c
 check_err "link: ClassicLink disabled" 1 "Error: ClassicLink is disabled on VPC vpc-b" \
@@ -480,8 +508,8 @@ check_jq "-j vpc show" \
 	 .vni == 100 and .cidr == "172.16.0.0/16" and .secondary == ["172.17.0.0/16"] and
 	 .classiclink == true and .links == 2 and .account == "a1" and .max_links == 2) and
 	 (.[] | select(.id == "vpc-b") | .classiclink == false and .secondary == [] and
-	  .max_links == 1000) and
-	 (.[] | select(.id == "vpc-c") | has("max_links") | not)' \
+	  .max_links == 1000 and .reach == "172.20.1.0/24") and
+	 (.[] | select(.id == "vpc-c") | has("max_links") or has("reach") | not)' \
 	c -j vpc show
 run c -j -p vpc show
 pretty=$OUT
@@ -720,7 +748,7 @@ dev set clink0 region r1 max-links-per-vpc 2 classic-space 10.0.0.0/8,100.64.0.0
 
 # VPCs
 vpc add vpc-a vni 100 cidr 172.16.0.0/16 region r1 account a1
-vpc add vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1
+vpc add vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1 reach 172.20.1.0/24
 vpc add vpc-c vni 300 cidr 10.5.0.0/16 region r1
 vpc add vpc-d vni 400 cidr 192.168.0.0/16 region r1
 vpc add vpc-r vni 500 cidr 172.30.0.0/16 region r2 account a1

@@ -29,8 +29,9 @@
 # 192.168.100.1); the gateway answers the VMs' ARP for linked instances.
 #
 # Checks: ping and 2 MB TCP both ways; the bytes on the underlay (tshark);
-# overlapping CIDRs; every drop, by its exact counter delta; unlink, IP
-# change and instance deletion taking effect at once.
+# overlapping CIDRs; every drop, by its exact counter delta; a reach
+# prefix of vpc-a, both ways; unlink, IP change and instance deletion
+# taking effect at once.
 
 cd "$(dirname "$0")" || exit 1
 source ./lib.sh
@@ -423,6 +424,28 @@ test_ethtool()
 	log_test $rc "ethtool -S: the traffic and every drop counter of clinkctl -s dev show"
 }
 
+# -- the reach prefix: what linked instances reach of vpc-a ---------------------
+
+test_reach()
+{
+	clinkctl_gw vpc set vpc-a reach 172.16.0.0/24
+	log_test $? "vpc-a reach 172.16.0.0/24 (vm1 inside)"
+	drops_snapshot
+	ping_all "$c1" "$VM_IP" && ping_all "$vm1" "$C1_IP" && check_drops ""
+	log_test $? "inside the reach: i-linked <-> vm1 ping both ways, no drop"
+
+	clinkctl_gw vpc set vpc-a reach 172.16.1.0/24
+	log_test $? "vpc-a reach 172.16.1.0/24 (vm1 outside)"
+	drop_test "i-linked -> vm1 outside the reach: dropped, outside-reach +3" \
+		"outside-reach:+3" "$c1" "$VM_IP"
+	pin_neigh "$vm1" "$C1_IP"
+	drop_test "vm1 outside the reach -> i-linked: dropped, outside-reach +3" \
+		"outside-reach:+3" "$vm1" "$C1_IP"
+
+	clinkctl_gw vpc set vpc-a reach none && ping_all "$c1" "$VM_IP"
+	log_test $? "reach none: i-linked -> vm1 ping again"
+}
+
 # -- changes take effect at once ---------------------------------------------------
 
 # gone_test WHAT: right after a change, i-linked <-> vm1 is dropped both ways.
@@ -474,6 +497,7 @@ test_wire
 test_overlap
 test_drops
 test_ethtool
+test_reach
 test_changes
 
 dmesg_clean

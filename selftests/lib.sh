@@ -326,7 +326,7 @@ wait_exit()
 # clinkctl -s prints them.
 DROP_REASONS=(no-link secondary-cidr no-transit acl-deny no-endpoint
 	unknown-vni not-linked spoofed-source malformed not-ipv4 mtu no-route
-	ttl nomem vtep-mismatch)
+	ttl nomem vtep-mismatch outside-reach)
 
 # The gateway's netns and device; set by clink_topo_create.
 CLINK_NS=

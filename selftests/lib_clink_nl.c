@@ -787,6 +787,7 @@ int cl_parse_vpc(struct nl_msg *msg, void *arg)
 		nla_get_u8(tb[CLINK_A_VPC_CLASSICLINK]) : -1;
 	v->max_links = tb[CLINK_A_VPC_MAX_LINKS] ?
 		(int64_t)nla_get_u32(tb[CLINK_A_VPC_MAX_LINKS]) : -1;
+	cl_get_pfx(tb[CLINK_A_VPC_REACH], &v->reach);
 	v->n_links = cl_u32(tb[CLINK_A_VPC_N_LINKS], CL_NONE);
 	v->n_eps = cl_u32(tb[CLINK_A_VPC_N_ENDPOINTS], CL_NONE);
 	v->n_routes = cl_u32(tb[CLINK_A_VPC_N_ROUTES], CL_NONE);

@@ -251,6 +251,7 @@ struct cl_vpc_info {
 	int has_region, has_account;
 	int classiclink;
 	int64_t max_links;	/* -1: not reported */
+	struct cl_pfx reach;	/* len 255: not reported */
 	uint32_t n_links, n_eps, n_routes, n_acls;
 	int has_stats;
 };

@@ -91,6 +91,36 @@ static int64_t vpc_max_links(struct clink *c, const char *vpc)
 	return v.max_links;
 }
 
+static int vpc_set_reach(struct clink *c, const char *vpc, const char *reach)
+{
+	return CLREQ(c, CLINK_CMD_SET_VPC, 0, AS(CLINK_A_VPC_ID, vpc),
+		     APFX(CLINK_A_VPC_REACH, reach));
+}
+
+static int vpc_cl_reach(struct clink *c, const char *vpc, const char *reach)
+{
+	return CLREQ(c, CLINK_CMD_SET_VPC, 0, AS(CLINK_A_VPC_ID, vpc),
+		     AU8(CLINK_A_VPC_CLASSICLINK, 1),
+		     APFX(CLINK_A_VPC_REACH, reach));
+}
+
+/* The VPC's reach prefix as GET_VPC reports it: "none" when absent. */
+static const char *vpc_reach(struct clink *c, const char *vpc)
+{
+	static char buf[32];
+	struct cl_vpc_info v;
+	uint8_t *a;
+
+	if (cl_get_vpc(c, vpc, &v))
+		return "error";
+	if (v.reach.len == 255)
+		return "none";
+	a = (uint8_t *)&v.reach.addr;
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u/%u", a[0], a[1], a[2], a[3],
+		 v.reach.len);
+	return buf;
+}
+
 /* ------------------------------------------------------------------ */
 /* 1. Enabling ClassicLink                                              */
 
@@ -220,6 +250,141 @@ TEST_F(vpc, enable_succeeds_for_eligible_cidrs)
 	EXPECT_CL_OK(c, cl_link(c, "i-1", "vpc-10"));
 	/* and one outside it cannot even be created */
 	EXPECT_CL_FAIL(c, cl_inst_new(c, "i-2", "10.111.0.5"), -EINVAL, "classic");
+}
+
+/* The reach prefix (CLINK_A_VPC_REACH): Alibaba's vSwitch rule */
+
+TEST_F(vpc, reach_set_and_cleared)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	EXPECT_STREQ("none", vpc_reach(c, "vpc-a"));
+	ASSERT_CL_OK(c, vpc_set_reach(c, "vpc-a", "172.16.1.0/24"));
+	EXPECT_STREQ("172.16.1.0/24", vpc_reach(c, "vpc-a"));
+	/* the other settings are left as they were */
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-a"));
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
+	/* the primary CIDR itself is a valid reach */
+	EXPECT_CL_OK(c, vpc_set_reach(c, "vpc-a", "172.16.0.0/16"));
+	EXPECT_STREQ("172.16.0.0/16", vpc_reach(c, "vpc-a"));
+	/* 0.0.0.0/0 clears it */
+	ASSERT_CL_OK(c, vpc_set_reach(c, "vpc-a", "0.0.0.0/0"));
+	EXPECT_STREQ("none", vpc_reach(c, "vpc-a"));
+
+	/* NEW_VPC takes it; a replace without it clears it */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0,
+			      AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+			      APFX(CLINK_A_VPC_CIDR, "172.17.0.0/16"),
+			      APFX(CLINK_A_VPC_REACH, "172.17.2.0/23")));
+	EXPECT_STREQ("172.17.2.0/23", vpc_reach(c, "vpc-b"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+			      AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+			      APFX(CLINK_A_VPC_CIDR, "172.17.0.0/16")));
+	EXPECT_STREQ("none", vpc_reach(c, "vpc-b"));
+	/* a replace that moves the CIDR checks the reach against the new one */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+				AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+				APFX(CLINK_A_VPC_CIDR, "172.18.0.0/16"),
+				APFX(CLINK_A_VPC_REACH, "172.17.2.0/23")),
+		       -EINVAL, "reach 172.17.2.0/23,outside the primary CIDR 172.18.0.0/16");
+	EXPECT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+			      AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+			      APFX(CLINK_A_VPC_CIDR, "172.18.0.0/16"),
+			      APFX(CLINK_A_VPC_REACH, "172.18.0.0/24")));
+	EXPECT_STREQ("172.18.0.0/24", vpc_reach(c, "vpc-b"));
+}
+
+TEST_F(vpc, reach_outside_primary_fails_with_einval)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, vpc_set_reach(c, "vpc-a", "172.16.1.0/24"));
+
+	EXPECT_CL_FAIL(c, vpc_set_reach(c, "vpc-a", "172.17.0.0/24"), -EINVAL,
+		       "reach 172.17.0.0/24,outside the primary CIDR 172.16.0.0/16");
+	/* wider than the primary CIDR, though it holds it */
+	EXPECT_CL_FAIL(c, vpc_set_reach(c, "vpc-a", "172.0.0.0/8"), -EINVAL,
+		       "reach 172.0.0.0/8,outside the primary CIDR");
+	EXPECT_CL_FAIL(c, vpc_set_reach(c, "vpc-a", "172.16.1.1/24"), -EINVAL,
+		       "host bits");
+	/* bad input changes nothing, ClassicLink included */
+	EXPECT_CL_FAIL(c, vpc_cl_reach(c, "vpc-a", "172.17.0.0/24"), -EINVAL,
+		       "outside the primary CIDR");
+	EXPECT_STREQ("172.16.1.0/24", vpc_reach(c, "vpc-a"));
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-a"));
+	/* nor is a VPC created with one */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0,
+				AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+				APFX(CLINK_A_VPC_CIDR, "172.17.0.0/16"),
+				APFX(CLINK_A_VPC_REACH, "172.16.0.0/24")),
+		       -EINVAL, "reach 172.16.0.0/24,outside the primary CIDR 172.17.0.0/16");
+	EXPECT_STREQ("error", vpc_reach(c, "vpc-b"));
+}
+
+/*
+ * Alibaba: the classic network is 10.0.0.0/8 but 10.111.0.0/16; VPCs of
+ * 10.111.0.0/16, 172.16.0.0/12 and 192.168.0.0/16 may use ClassicLink, and
+ * one of 10.0.0.0/8 when its vSwitch for classic instances lies within
+ * 10.111.0.0/16.
+ */
+#define ALIBABA_CLASSIC "10.0.0.0/10,10.64.0.0/11,10.96.0.0/13,10.104.0.0/14," \
+			"10.108.0.0/15,10.110.0.0/16,10.112.0.0/12,10.128.0.0/9"
+#define ALIBABA_ELIGIBLE "10.111.0.0/16,172.16.0.0/12,192.168.0.0/16"
+
+TEST_F(vpc, reach_makes_a_10_8_vpc_eligible)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_SET_DEV, 0,
+			      APFXL(CLINK_A_DEV_CLASSIC_SPACE, ALIBABA_CLASSIC),
+			      APFXL(CLINK_A_DEV_VPC_ELIGIBLE, ALIBABA_ELIGIBLE)));
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-10", 100, "10.0.0.0/8"));
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-172", 101, "172.0.0.0/8"));
+
+	/* without a reach prefix, the whole primary CIDR is checked */
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-10", 1), -EINVAL,
+		       "VPC CIDR 10.0.0.0/8,overlaps the classic space");
+	EXPECT_CL_FAIL(c, cl_vpc_classiclink(c, "vpc-172", 1), -EINVAL,
+		       "VPC CIDR 172.0.0.0/8,outside the vpc-eligible prefixes");
+	/* a reach in the classic space, or outside vpc-eligible, is no better */
+	EXPECT_CL_FAIL(c, vpc_cl_reach(c, "vpc-10", "10.112.0.0/16"), -EINVAL,
+		       "reach 10.112.0.0/16,overlaps the classic space 10.112.0.0/12");
+	EXPECT_CL_FAIL(c, vpc_cl_reach(c, "vpc-172", "172.32.0.0/16"), -EINVAL,
+		       "reach 172.32.0.0/16,outside the vpc-eligible prefixes");
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-10"));
+	EXPECT_STREQ("none", vpc_reach(c, "vpc-10"));
+
+	/* the vSwitch rule */
+	EXPECT_CL_OK(c, vpc_cl_reach(c, "vpc-10", "10.111.0.0/16"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-10"));
+	EXPECT_STREQ("10.111.0.0/16", vpc_reach(c, "vpc-10"));
+	EXPECT_CL_OK(c, vpc_cl_reach(c, "vpc-172", "172.16.0.0/16"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-172"));
+
+	/* changing the reach while enabled runs the checks again */
+	EXPECT_CL_FAIL(c, vpc_set_reach(c, "vpc-10", "10.110.0.0/16"), -EINVAL,
+		       "reach 10.110.0.0/16,overlaps the classic space 10.110.0.0/16");
+	EXPECT_CL_FAIL(c, vpc_set_reach(c, "vpc-10", "0.0.0.0/0"), -EINVAL,
+		       "VPC CIDR 10.0.0.0/8,overlaps the classic space");
+	EXPECT_STREQ("10.111.0.0/16", vpc_reach(c, "vpc-10"));
+	EXPECT_CL_OK(c, vpc_set_reach(c, "vpc-10", "10.111.1.0/24"));
+	EXPECT_STREQ("10.111.1.0/24", vpc_reach(c, "vpc-10"));
+	/* and so does a replace, which without the attribute clears it */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+				AS(CLINK_A_VPC_ID, "vpc-10"), AU32(CLINK_A_VPC_VNI, 100),
+				APFX(CLINK_A_VPC_CIDR, "10.0.0.0/8")),
+		       -EINVAL, "VPC CIDR 10.0.0.0/8,overlaps the classic space");
+	EXPECT_STREQ("10.111.1.0/24", vpc_reach(c, "vpc-10"));
+	EXPECT_EQ(1, vpc_classiclink(c, "vpc-10"));
+
+	/* classic instances link to it */
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.0.5"));
+	EXPECT_CL_OK(c, cl_link(c, "i-1", "vpc-10"));
+	/* with links, the reach may still change, within the rules */
+	EXPECT_CL_OK(c, vpc_set_reach(c, "vpc-10", "10.111.0.0/16"));
+	EXPECT_EQ(1, vpc_n_links(c, "vpc-10"));
 }
 
 TEST_F(vpc, enable_fails_when_region_differs_from_device)

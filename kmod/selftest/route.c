@@ -140,6 +140,21 @@ bool __init clink_route_selftest(void)
 		ok = false;
 	}
 	rcu_read_unlock();
+
+	/* A reach prefix narrows the primary CIDR, nothing else. */
+	vpc->reach = PFX(172, 16, 0, 0, 24);
+	ok &= !clink_route_rebuild(vpc, NULL, NULL);
+	rcu_read_lock();
+	if (clink_route_check(vpc, IP4(172, 16, 0, 10)) ||
+	    clink_route_check(vpc, IP4(172, 16, 1, 1)) != CLINK_DROP_OUTSIDE_REACH ||
+	    clink_route_check(vpc, IP4(172, 17, 0, 1)) != CLINK_DROP_SECONDARY_CIDR ||
+	    clink_vpc_check_source(vpc, IP4(172, 16, 0, 10)) ||
+	    clink_vpc_check_source(vpc, IP4(172, 16, 9, 9)) != CLINK_DROP_OUTSIDE_REACH ||
+	    clink_vpc_check_source(vpc, IP4(10, 0, 0, 1)) != CLINK_DROP_SPOOFED_SOURCE) {
+		pr_err("route self-test: reach 172.16.0.0/24 not applied\n");
+		ok = false;
+	}
+	rcu_read_unlock();
 	clink_route_free(vpc);
 	mutex_unlock(&cd->lock);
 	rcu_barrier();

@@ -111,15 +111,21 @@ static int links_of(struct wtx *t, const char *vpc, size_t *n)
 }
 
 /* vpc add / replace: the record, its VNI's index entry. */
+/* the etcd records have no reach prefix yet: never drop it silently */
+#define NO_REACH "the reach of a VPC is not kept in etcd yet; set it on each gateway without -E"
+
 static int w_vpc_new(struct wtx *t, const struct req *r)
 {
 	const char *id = req_str(r, CLINK_A_VPC_ID);
 	uint32_t vni = mnl_attr_get_u32(r->tb[CLINK_A_VPC_VNI]);
-	struct json_object *rec = req_record(r, REC_VPC), *old = NULL, *v;
+	struct json_object *rec, *old = NULL, *v;
 	char k[256], ki[64], *owner = NULL;
 	size_t links;
 	int ret = EXIT_RUNTIME;
 
+	if (r->tb[CLINK_A_VPC_REACH])
+		return cluster_err(NO_REACH);
+	rec = req_record(r, REC_VPC);
 	if (!rec)
 		return cluster_err("out of memory");
 	if (tx_record(t, KEY(k, "config/vpc/%s", id), &old) < 0)
@@ -191,6 +197,9 @@ static int w_vpc_set(struct wtx *t, const struct req *r)
 	size_t links;
 	int ret;
 
+	/* the etcd records have no reach prefix yet: never drop it silently */
+	if (r->tb[CLINK_A_VPC_REACH])
+		return cluster_err(NO_REACH);
 	ret = need_vpc(t, id, &vpc);
 	if (ret)
 		return ret;

@@ -211,7 +211,7 @@ static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 	char p[PREFIX_STRLEN], extra[256] = "";
 	struct save *s = data;
 	struct prefix_list l;
-	struct prefix cidr;
+	struct prefix cidr, reach;
 	const char *id, *qid;
 	clink_tb_t tb;
 	int i;
@@ -228,6 +228,9 @@ static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 	if (*str(tb[CLINK_A_VPC_ACCOUNT]))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " account %s", word(tb[CLINK_A_VPC_ACCOUNT]));
+	if (get_prefix(tb[CLINK_A_VPC_REACH], &reach))
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 " reach %s", format_prefix(p, &reach));
 	add_line(s, &s->sec[S_VPC], "vpc add %s vni %u cidr %s%s%s", qid,
 		 mnl_attr_get_u32(tb[CLINK_A_VPC_VNI]), format_prefix(p, &cidr),
 		 extra, s->suffix);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * clinkctl vpc: VPCs, their secondary CIDRs, the ClassicLink switch and
- * the per-VPC limit of links.
+ * clinkctl vpc: VPCs, their secondary CIDRs, the ClassicLink switch, the
+ * per-VPC limit of links and the reach prefix.
  */
 
 #include <stdio.h>
@@ -12,19 +12,35 @@
 #define USAGE vpc_usage
 static const char vpc_usage[] =
 "Usage: clinkctl vpc { add | replace } ID vni VNI cidr PREFIX\n"
-"                    [ region REGION ] [ account ACCOUNT ] [ dev NAME ]\n"
+"                    [ region REGION ] [ account ACCOUNT ]\n"
+"                    [ reach { PREFIX | none } ] [ dev NAME ]\n"
 "       clinkctl vpc set ID [ classiclink { on | off } ] [ max-links N ]\n"
-"                    [ dev NAME ]\n"
+"                    [ reach { PREFIX | none } ] [ dev NAME ]\n"
 "       clinkctl vpc cidr { add | del } ID PREFIX [ dev NAME ]\n"
 "       clinkctl vpc del ID [ dev NAME ]\n"
 "       clinkctl vpc show [ ID ] [ dev NAME ]\n";
 
+/*
+ * reach PREFIX | none: the part of the primary CIDR linked instances
+ * reach; none (0.0.0.0/0 on the wire) is all of it.
+ */
+static int parse_reach(const char *arg, struct prefix *reach)
+{
+	memset(reach, 0, sizeof(*reach));
+	if (!strcmp(arg, "none"))
+		return 0;
+	if (parse_prefix(arg, reach))
+		return usage_error(USAGE, "\"reach\" takes a prefix or none, not \"%s\"",
+				   arg);
+	return 0;
+}
+
 static int vpc_new(int argc, char **argv, bool replace)
 {
 	const char *id, *region = NULL, *account = NULL;
-	bool has_vni = false, has_cidr = false;
+	bool has_vni = false, has_cidr = false, has_reach = false;
+	struct prefix cidr, reach;
 	struct nlmsghdr *nlh;
-	struct prefix cidr;
 	uint32_t vni = 0;
 
 	if (argc < 1)
@@ -51,6 +67,11 @@ static int vpc_new(int argc, char **argv, bool replace)
 		} else if (matches(*argv, "account")) {
 			NEXT_ARG();
 			ID_ARG(account, "account");
+		} else if (matches(*argv, "reach")) {
+			NEXT_ARG();
+			if (parse_reach(*argv, &reach))
+				return EXIT_USAGE;
+			has_reach = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
 			DEV_ARG(cur_dev);
@@ -75,6 +96,8 @@ static int vpc_new(int argc, char **argv, bool replace)
 		nl_put_strz(nlh, CLINK_A_VPC_REGION, region);
 	if (account)
 		nl_put_strz(nlh, CLINK_A_VPC_ACCOUNT, account);
+	if (has_reach)
+		put_prefix(nlh, CLINK_A_VPC_REACH, &reach);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -91,7 +114,8 @@ static int vpc_replace(int argc, char **argv)
 static int vpc_set(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
-	bool has_cl = false, cl = false, has_max = false;
+	bool has_cl = false, cl = false, has_max = false, has_reach = false;
+	struct prefix reach;
 	uint32_t max = 0;
 	const char *id;
 
@@ -115,6 +139,11 @@ static int vpc_set(int argc, char **argv)
 				return usage_error(USAGE, "\"max-links\" takes 0 (the device's max-links-per-vpc) to %u, not \"%s\"",
 						   CLINK_MAX_LINKS_PER_VPC, *argv);
 			has_max = true;
+		} else if (matches(*argv, "reach")) {
+			NEXT_ARG();
+			if (parse_reach(*argv, &reach))
+				return EXIT_USAGE;
+			has_reach = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
 			DEV_ARG(cur_dev);
@@ -122,7 +151,7 @@ static int vpc_set(int argc, char **argv)
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
 	}
-	if (!has_cl && !has_max)
+	if (!has_cl && !has_max && !has_reach)
 		return usage_error(USAGE, "nothing to set");
 	nlh = genl_msg(CLINK_CMD_SET_VPC, 0, cur_dev);
 	if (!nlh)
@@ -132,6 +161,8 @@ static int vpc_set(int argc, char **argv)
 		nl_put_u8(nlh, CLINK_A_VPC_CLASSICLINK, cl);
 	if (has_max)
 		nl_put_u32(nlh, CLINK_A_VPC_MAX_LINKS, max);
+	if (has_reach)
+		put_prefix(nlh, CLINK_A_VPC_REACH, &reach);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -246,6 +277,7 @@ void vpc_print(clink_tb_t tb)
 	if (tb[CLINK_A_VPC_MAX_LINKS] && mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]))
 		print_uint("max_links", " max-links %llu",
 			   mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]));
+	print_prefix("reach", " reach %s", tb[CLINK_A_VPC_REACH]);
 	if (tb[CLINK_A_VPC_N_LINKS])
 		print_uint("links", " links %llu",
 			   mnl_attr_get_u32(tb[CLINK_A_VPC_N_LINKS]));

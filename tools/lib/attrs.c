@@ -63,6 +63,7 @@ static const char *const drop_reasons[] = {
 	[CLINK_DROP_TTL] = "ttl",
 	[CLINK_DROP_NOMEM] = "nomem",
 	[CLINK_DROP_VTEP_MISMATCH] = "vtep-mismatch",
+	[CLINK_DROP_OUTSIDE_REACH] = "outside-reach",
 };
 
 #define A(type, n, k)		[(type)] = { .name = (n), .kind = (k) }
@@ -98,6 +99,7 @@ static const struct attr_desc attrs[CLINK_A_MAX + 1] = {
 	A(CLINK_A_VPC_ACCOUNT, "vpc-account", ATTR_STRING),
 	A(CLINK_A_VPC_CLASSICLINK, "vpc-classiclink", ATTR_U8),
 	A(CLINK_A_VPC_MAX_LINKS, "vpc-max-links", ATTR_U32),
+	A(CLINK_A_VPC_REACH, "vpc-reach", ATTR_PREFIX),
 	A(CLINK_A_VPC_N_LINKS, "vpc-n-links", ATTR_U32),
 	A(CLINK_A_VPC_N_ENDPOINTS, "vpc-n-endpoints", ATTR_U32),
 	A(CLINK_A_VPC_N_ROUTES, "vpc-n-routes", ATTR_U32),

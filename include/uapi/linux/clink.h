@@ -141,29 +141,43 @@
  *                           VPC's own limit of linked instances; 0 means
  *                           the device's max-links-per-vpc. It may be above
  *                           or below the device's value.
+ *    CLINK_A_VPC_REACH: prefix inside the primary CIDR (EINVAL otherwise),
+ *                       default 0.0.0.0/0: the whole primary CIDR. What
+ *                       linked instances reach: ClassicLink's eligibility
+ *                       checks apply to it instead of the primary CIDR,
+ *                       and the datapath drops (CLINK_DROP_OUTSIDE_REACH)
+ *                       packets of linked instances to VPC addresses
+ *                       outside it and VPC packets to them from outside
+ *                       it (Alibaba's vSwitch rule: a VPC of 10.0.0.0/8
+ *                       talks to the classic network from 10.111.0.0/16).
  *   A new VPC has ClassicLink disabled. Its route table holds one `local`
  *   route per CIDR. Replacing a VPC that has linked instances may not change
  *   its VNI, CIDR, region or account (EBUSY), nor bring its limit of links
  *   (_MAX_LINKS, or the device's when 0) below its current number of links
  *   (EBUSY, as SET_VPC). Replacing the CIDR fails
  *   with EBUSY while an endpoint would lie outside the VPC's CIDRs, and,
- *   with ClassicLink enabled, unless the new CIDR and region pass the
- *   checks of SET_VPC.
+ *   with ClassicLink enabled, unless the new CIDR (or reach) and region
+ *   pass the checks of SET_VPC.
  *
  * CLINK_CMD_SET_VPC
- *    CLINK_A_VPC_ID (required), and one or both of
+ *    CLINK_A_VPC_ID (required), and one or more of
  *    CLINK_A_VPC_CLASSICLINK: u8 0|1
  *    CLINK_A_VPC_MAX_LINKS: u32, as in NEW_VPC (0: the device's limit)
+ *    CLINK_A_VPC_REACH: prefix, as in NEW_VPC (0.0.0.0/0: none)
  *   All or nothing. Enabling ClassicLink fails (EINVAL) when the primary
- *   CIDR overlaps the classic space, lies outside every vpc-eligible prefix
- *   (when that list is set), or a secondary CIDR or a custom route of the
+ *   CIDR (the reach prefix when the VPC has one) overlaps the classic
+ *   space, lies outside every vpc-eligible prefix (when that list is set),
+ *   or a secondary CIDR or a custom route of the
  *   VPC overlaps the classic space, or the VPC's region differs from the
  *   device's (EXDEV). Disabling fails with EBUSY while instances are
  *   linked. A limit of links below the VPC's current number of links fails
  *   with EBUSY (the message names the VPC, its count and the limit): as
  *   with the device's limits, lowering a quota never unlinks anyone; unlink
  *   first. That includes 0 when the device's max-links-per-vpc is below the
- *   count. A request without _MAX_LINKS leaves the quota as it is.
+ *   count. A request without _MAX_LINKS leaves the quota as it is, one
+ *   without _REACH the reach prefix. Changing the reach prefix while
+ *   ClassicLink is (or becomes) enabled runs the checks above again on the
+ *   new one; linked instances stay linked.
  *
  * CLINK_CMD_DEL_VPC
  *    CLINK_A_VPC_ID. EBUSY while instances are linked. Frees its routes,
@@ -172,8 +186,8 @@
  * CLINK_CMD_GET_VPC
  *   do (CLINK_A_VPC_ID) or dump. Replies with CLINK_A_VPC_ID, _VNI, _CIDR,
  *   _SECONDARY, _REGION, _ACCOUNT, _CLASSICLINK, _MAX_LINKS (0: the
- *   device's max-links-per-vpc applies), _N_LINKS, _N_ENDPOINTS,
- *   _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic). _N_ROUTES
+ *   device's max-links-per-vpc applies), _REACH (only when set), _N_LINKS,
+ *   _N_ENDPOINTS, _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic). _N_ROUTES
  *   counts every route GET_ROUTE lists: local, classiclink and custom.
  *
  * CLINK_CMD_NEW_CIDR, CLINK_CMD_DEL_CIDR
@@ -438,6 +452,7 @@ enum clink_attr {
 	CLINK_A_DEV_VTEP_CHECK,		/* u8 0|1 */
 	CLINK_A_REPLACE,		/* flag, in NEW_* requests */
 	CLINK_A_VPC_MAX_LINKS,		/* u32, 0 = the device's limit */
+	CLINK_A_VPC_REACH,		/* prefix, 0.0.0.0/0 = the primary CIDR */
 
 	__CLINK_A_MAX
 };
@@ -488,6 +503,7 @@ enum clink_drop_reason {
 	CLINK_DROP_TTL,			/* inner TTL expired */
 	CLINK_DROP_NOMEM,		/* allocation or headroom failure */
 	CLINK_DROP_VTEP_MISMATCH,	/* inner source not an endpoint behind the outer source */
+	CLINK_DROP_OUTSIDE_REACH,	/* VPC address outside the VPC's reach prefix */
 
 	__CLINK_DROP_MAX
 };

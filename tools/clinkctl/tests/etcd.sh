@@ -167,6 +167,12 @@ check_err "classic address already used: refused, naming its instance" \
 check_err "a second link of one instance: refused, naming its VPC" \
 	"Error: instance i-1 is already linked to VPC vpc-a" \
 	c link add i-1 vpc vpc-a
+check_err "vpc set reach: refused, the records do not carry it" \
+	"Error: the reach of a VPC is not kept in etcd yet; set it on each gateway without -E" \
+	c vpc set vpc-a reach 172.16.1.0/24
+check_err "vpc add with reach: refused likewise" \
+	"Error: the reach of a VPC is not kept in etcd yet; set it on each gateway without -E" \
+	c vpc add vpc-x vni 999 cidr 172.30.0.0/16 reach 172.30.1.0/24
 run ectl get --prefix --keys-only /clink/t1/
 [ "$(sed '/^$/d' "$tmp/out")" = "$(cat "$tmp/keys")" ]
 ok $? "refused commands changed no key"
