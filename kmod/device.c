@@ -19,6 +19,7 @@
 #include "extack.h"
 #include "instance.h"
 #include "netlink.h"
+#include "profile.h"
 #include "send.h"
 #include "socket.h"
 #include "vpc.h"
@@ -191,6 +192,7 @@ static const struct nla_policy clink_ifla_policy[IFLA_CLINK_MAX + 1] = {
 	[IFLA_CLINK_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[IFLA_CLINK_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[IFLA_CLINK_VTEP_CHECK]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[IFLA_CLINK_PROFILE]		= NLA_POLICY_MAX(NLA_U8, CLINK_PROFILE_MAX),
 };
 
 static const u16 ifla_attrs[CLINK_CFG_NR] = {
@@ -206,6 +208,7 @@ static const u16 ifla_attrs[CLINK_CFG_NR] = {
 	[CLINK_CFG_CLASSIC_SPACE]	= IFLA_CLINK_CLASSIC_SPACE,
 	[CLINK_CFG_VPC_ELIGIBLE]	= IFLA_CLINK_VPC_ELIGIBLE,
 	[CLINK_CFG_VTEP_CHECK]		= IFLA_CLINK_VTEP_CHECK,
+	[CLINK_CFG_PROFILE]		= IFLA_CLINK_PROFILE,
 };
 
 static const u16 genl_attrs[CLINK_CFG_NR] = {
@@ -221,6 +224,7 @@ static const u16 genl_attrs[CLINK_CFG_NR] = {
 	[CLINK_CFG_CLASSIC_SPACE]	= CLINK_A_DEV_CLASSIC_SPACE,
 	[CLINK_CFG_VPC_ELIGIBLE]	= CLINK_A_DEV_VPC_ELIGIBLE,
 	[CLINK_CFG_VTEP_CHECK]		= CLINK_A_DEV_VTEP_CHECK,
+	[CLINK_CFG_PROFILE]		= CLINK_A_DEV_PROFILE,
 };
 
 static const char *const limit_names[CLINK_CFG_NR] = {
@@ -245,7 +249,7 @@ int clink_dev_cfg_parse(struct clink_dev_cfg *cfg, struct nlattr **tb,
 	const u16 *map = genl ? genl_attrs : ifla_attrs;
 	struct clink_prefix_list *l;
 	const struct nlattr *a;
-	int i;
+	int i, ret;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!tb)
@@ -267,6 +271,13 @@ int clink_dev_cfg_parse(struct clink_dev_cfg *cfg, struct nlattr **tb,
 			break;
 		case CLINK_CFG_VTEP_CHECK:
 			cfg->vtep_check = nla_get_u8(a);
+			break;
+		case CLINK_CFG_PROFILE:
+			ret = clink_profile_apply(cfg, extack);
+			if (ret) {
+				clink_dev_cfg_free(cfg);
+				return ret;
+			}
 			break;
 		case CLINK_CFG_MAC:
 			memcpy(cfg->mac, nla_data(a), ETH_ALEN);
@@ -465,6 +476,12 @@ int clink_dev_configure(struct clink_dev *cd, struct clink_dev_cfg *cfg,
 		set_list(cd, &cd->classic_space, &cfg->classic_space);
 	if (cfg->vpc_eligible)
 		set_list(cd, &cd->vpc_eligible, &cfg->vpc_eligible);
+	/* the lists and limit by hand are no cloud's any more */
+	if (a[CLINK_CFG_PROFILE])
+		cd->profile = cfg->profile;
+	else if (a[CLINK_CFG_CLASSIC_SPACE] || a[CLINK_CFG_VPC_ELIGIBLE] ||
+		 a[CLINK_CFG_MAX_LINKS_PER_VPC])
+		cd->profile = CLINK_PROFILE_CUSTOM;
 	clink_dev_changed(cd);
 	return 0;
 }
@@ -574,7 +591,7 @@ static size_t clink_get_size(const struct net_device *dev)
 	       nla_total_size(CLINK_ID_MAXLEN) +	/* REGION */
 	       5 * nla_total_size(sizeof(u32)) +	/* MAX_* */
 	       2 * list +				/* lists */
-	       nla_total_size(sizeof(u8));		/* VTEP_CHECK */
+	       2 * nla_total_size(sizeof(u8));		/* VTEP_CHECK, PROFILE */
 }
 
 static int clink_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -598,7 +615,8 @@ static int clink_fill_info(struct sk_buff *skb, const struct net_device *dev)
 				  rcu_dereference(cd->classic_space)) ||
 	    clink_prefix_list_put(skb, IFLA_CLINK_VPC_ELIGIBLE,
 				  rcu_dereference(cd->vpc_eligible)) ||
-	    nla_put_u8(skb, IFLA_CLINK_VTEP_CHECK, dp->vtep_check))
+	    nla_put_u8(skb, IFLA_CLINK_VTEP_CHECK, dp->vtep_check) ||
+	    nla_put_u8(skb, IFLA_CLINK_PROFILE, cd->profile))
 		goto out;
 	ret = 0;
 out:
@@ -738,6 +756,7 @@ int clink_dev_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 	    clink_prefix_list_put(skb, CLINK_A_DEV_VPC_ELIGIBLE,
 				  clink_deref(cd, cd->vpc_eligible)) ||
 	    nla_put_u8(skb, CLINK_A_DEV_VTEP_CHECK, dp->vtep_check) ||
+	    nla_put_u8(skb, CLINK_A_DEV_PROFILE, cd->profile) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_VPCS, cd->n_vpcs) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_INSTANCES, cd->n_instances) ||
 	    nla_put_u32(skb, CLINK_A_DEV_N_LINKS, cd->n_links) ||

@@ -74,6 +74,7 @@ struct clink_dev {
 	u32 max_vpcs, max_instances, max_links, max_endpoints;
 	struct clink_prefix_list __rcu *classic_space;
 	struct clink_prefix_list __rcu *vpc_eligible;
+	u8 profile;			/* enum clink_profile */
 
 	u32 n_vpcs, n_instances, n_links, n_endpoints;
 
@@ -145,6 +146,7 @@ enum clink_cfg_item {
 	CLINK_CFG_CLASSIC_SPACE,
 	CLINK_CFG_VPC_ELIGIBLE,
 	CLINK_CFG_VTEP_CHECK,
+	CLINK_CFG_PROFILE,		/* last: it fills the lists and the limit */
 	CLINK_CFG_NR
 };
 
@@ -158,6 +160,7 @@ struct clink_dev_cfg {
 	struct clink_prefix_list *classic_space;
 	struct clink_prefix_list *vpc_eligible;
 	bool vtep_check;
+	u8 profile;
 };
 
 /* Policy ranges of the limits: 1..2^24 and max-links-per-vpc. */

@@ -10,6 +10,7 @@
 #include "acl.h"
 #include "device.h"
 #include "netlink.h"
+#include "profile.h"
 #include "route.h"
 
 static int __init clink_mod_init(void)
@@ -17,7 +18,8 @@ static int __init clink_mod_init(void)
 	int ret;
 
 #ifdef DEBUG
-	if (!clink_route_selftest() || !clink_acl_selftest())
+	if (!clink_route_selftest() || !clink_acl_selftest() ||
+	    !clink_profile_selftest())
 		return -ENOTRECOVERABLE;
 #endif
 	ret = clink_device_init();

@@ -48,6 +48,7 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_DEV_CLASSIC_SPACE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[CLINK_A_DEV_VPC_ELIGIBLE]	= NLA_POLICY_NESTED(clink_prefix_list_policy),
 	[CLINK_A_DEV_VTEP_CHECK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[CLINK_A_DEV_PROFILE]		= NLA_POLICY_MAX(NLA_U8, CLINK_PROFILE_MAX),
 	[CLINK_A_VPC_ID]		= ID_POLICY,
 	[CLINK_A_VPC_VNI]		= NLA_POLICY_FULL_RANGE(NLA_U32, &vni_range),
 	[CLINK_A_VPC_CIDR]		= NLA_POLICY_NESTED(clink_prefix_policy),

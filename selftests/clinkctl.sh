@@ -205,14 +205,14 @@ ip -n "$a" link set clink0 up
 run c dev show
 OUT=$(sed -E 's/ifindex [0-9]+/ifindex N/; s/version [^ ]+/version V/;
 	s/ mac [^ ]+/ mac M/; s/generation [0-9]+/generation G/' <<<"$OUT")
-[ "$RC" -eq 0 ] && [ "$OUT" = "clink0 ifindex N version V local 0.0.0.0 port 4789 region r1 mac M max-links-per-vpc 2 max-vpcs 65536 max-instances 1048576 max-links 1048576 max-endpoints 1048576 classic-space 10.0.0.0/8,100.64.0.0/10 vpc-eligible 172.16.0.0/12 vpcs 0 instances 0 links 0 endpoints 0 generation G" ]
+[ "$RC" -eq 0 ] && [ "$OUT" = "clink0 ifindex N version V local 0.0.0.0 port 4789 region r1 mac M profile custom max-links-per-vpc 2 max-vpcs 65536 max-instances 1048576 max-links 1048576 max-endpoints 1048576 classic-space 10.0.0.0/8,100.64.0.0/10 vpc-eligible 172.16.0.0/12 vpcs 0 instances 0 links 0 endpoints 0 generation G" ]
 rc=$?
 detail "$OUT"
 log_test $rc "dev show: one line with every attribute"
 
 check_jq "-j dev show: snake_case keys, prefix lists as arrays" \
 	'length == 1 and .[0].ifname == "clink0" and .[0].region == "r1" and
-	 .[0].port == 4789 and .[0].max_links_per_vpc == 2 and
+	 .[0].port == 4789 and .[0].max_links_per_vpc == 2 and .[0].profile == "custom" and
 	 .[0].classic_space == ["10.0.0.0/8", "100.64.0.0/10"] and
 	 .[0].vpc_eligible == ["172.16.0.0/12"] and .[0].vpcs == 0 and
 	 (.[0].mac | test("^([0-9a-f]{2}:){5}[0-9a-f]{2}$"))' \
@@ -244,6 +244,33 @@ c dev set clink0 region r1
 check_err "dev set classic-space none: refused" 1 \
 	"Error: the classic space cannot be empty" \
 	c dev set clink0 classic-space none
+
+# profiles: a cloud's classic space, vpc-eligible list and links per VPC
+check_ok "dev set profile alibaba" c dev set clink0 profile alibaba
+check_jq "... Alibaba's lists and limit, profile alibaba" \
+	'.[0].profile == "alibaba" and .[0].max_links_per_vpc == 1000 and
+	 .[0].classic_space == ["10.0.0.0/10", "10.64.0.0/11", "10.96.0.0/13",
+		"10.104.0.0/14", "10.108.0.0/15", "10.110.0.0/16", "10.112.0.0/12",
+		"10.128.0.0/9"] and
+	 .[0].vpc_eligible == ["10.111.0.0/16", "172.16.0.0/12", "192.168.0.0/16"]' \
+	c -j dev show
+run c save
+[ "$RC" -eq 0 ] && [ "$(sed -n 3p <<<"$OUT")" = "dev set clink0 region r1 profile alibaba" ]
+rc=$?
+[ $rc -eq 0 ] || detail "$OUT"
+log_test $rc "save: the profile stands for its lists and limit"
+check_err "profile with a list of its own: refused" 1 \
+	"Error: profile aws sets classic-space, vpc-eligible and max-links-per-vpc itself" \
+	c dev set clink0 profile aws classic-space 10.0.0.0/8
+check_err "profile takes a cloud: exit 255" 255 \
+	'Error: "profile" takes tencent, alibaba, aws or custom, not "gcp"' \
+	c dev set clink0 profile gcp
+check_ok "lists and limit by hand again" \
+	c dev set clink0 max-links-per-vpc 2 classic-space 10.0.0.0/8,100.64.0.0/10 \
+	vpc-eligible 172.16.0.0/12
+check_jq "... the profile is custom again" \
+	'.[0].profile == "custom" and .[0].max_links_per_vpc == 2' c -j dev show
+
 check_err "dev del of a device that is not clink" 1 \
 	"Error: lo is not a clink device" c dev del lo
 

@@ -749,6 +749,7 @@ int cl_parse_dev(struct nl_msg *msg, void *arg)
 	d->n_links = cl_u32(tb[CLINK_A_DEV_N_LINKS], CL_NONE);
 	d->n_eps = cl_u32(tb[CLINK_A_DEV_N_ENDPOINTS], CL_NONE);
 	d->generation = cl_u32(tb[CLINK_A_DEV_GENERATION], CL_NONE);
+	d->profile = tb[CLINK_A_DEV_PROFILE] ? nla_get_u8(tb[CLINK_A_DEV_PROFILE]) : -1;
 	d->has_stats = !!tb[CLINK_A_STATS];
 	d->has_drops = !!tb[CLINK_A_DROPS];
 	return NL_OK;
@@ -1167,4 +1168,37 @@ void cl_events_print(struct cl_events *ev)
 		fprintf(stderr, "#   event cmd=%d reason=%d vpc=%s inst=%s rtype=%d\n",
 			e->cmd, e->reason, e->vpc, e->inst, e->route_type);
 	}
+}
+
+int cl_make_instances(struct clink *c, const char *net, int from, int n,
+		      struct cl_batch *b)
+{
+	char id[32], addr[32];
+	int k;
+
+	cl_batch_init(b, c);
+	for (k = from; k < from + n; k++) {
+		snprintf(id, sizeof(id), "i-%d", k);
+		snprintf(addr, sizeof(addr), "%s.%d.%d", net, k >> 8, k & 255);
+		CLBATCH(b, CLINK_CMD_NEW_INSTANCE, NLM_F_ACK, AS(CLINK_A_INST_ID, id),
+			AADDR(CLINK_A_INST_ADDR, addr));
+	}
+	cl_batch_flush(b);
+	return b->nfail ? b->first_err : 0;
+}
+
+int cl_link_instances(struct clink *c, int from, int n, const char *vpc,
+		      struct cl_batch *b)
+{
+	char id[32];
+	int k;
+
+	cl_batch_init(b, c);
+	for (k = from; k < from + n; k++) {
+		snprintf(id, sizeof(id), "i-%d", k);
+		CLBATCH(b, CLINK_CMD_NEW_LINK, NLM_F_ACK, AS(CLINK_A_INST_ID, id),
+			AS(CLINK_A_VPC_ID, vpc));
+	}
+	cl_batch_flush(b);
+	return b->nfail ? b->first_err : 0;
 }

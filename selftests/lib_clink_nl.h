@@ -234,6 +234,7 @@ struct cl_dev_info {
 	struct cl_pfx elig[CLINK_MAX_PREFIXES];
 	int n_elig;
 	uint32_t n_vpcs, n_insts, n_links, n_eps, generation;
+	int profile;		/* -1: not reported */
 	int has_stats, has_drops;
 };
 
@@ -346,6 +347,15 @@ int cl_ep_new(struct clink *c, const char *vpc, const char *addr,
 	      const char *vtep, const char *mac);
 int cl_vpc_cl(struct clink *c, const char *id, uint32_t vni,
 	      const char *cidr);
+/*
+ * Instances i-FROM.. i-FROM+N-1 at NET.K/256.K%256 (NET "a.b", K their
+ * number), and their links to @vpc, in batches; 0 or the first error (@b
+ * says more).
+ */
+int cl_make_instances(struct clink *c, const char *net, int from, int n,
+		      struct cl_batch *b);
+int cl_link_instances(struct clink *c, int from, int n, const char *vpc,
+		      struct cl_batch *b);
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */

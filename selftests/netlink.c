@@ -584,38 +584,6 @@ TEST_F(link, fails_with_eexist_naming_the_vpc_when_already_linked)
 }
 
 /* Creates @n instances 10.1.x.y named i-<k> for k in [from, from + n). */
-static int make_instances(struct clink *c, int from, int n, struct cl_batch *b)
-{
-	char id[32], addr[32];
-	int k;
-
-	cl_batch_init(b, c);
-	for (k = from; k < from + n; k++) {
-		snprintf(id, sizeof(id), "i-%d", k);
-		snprintf(addr, sizeof(addr), "10.1.%d.%d", k >> 8, k & 255);
-		CLBATCH(b, CLINK_CMD_NEW_INSTANCE, NLM_F_ACK, AS(CLINK_A_INST_ID, id),
-			AADDR(CLINK_A_INST_ADDR, addr));
-	}
-	cl_batch_flush(b);
-	return b->nfail ? b->first_err : 0;
-}
-
-static int link_instances(struct clink *c, int from, int n, const char *vpc,
-			  struct cl_batch *b)
-{
-	char id[32];
-	int k;
-
-	cl_batch_init(b, c);
-	for (k = from; k < from + n; k++) {
-		snprintf(id, sizeof(id), "i-%d", k);
-		CLBATCH(b, CLINK_CMD_NEW_LINK, NLM_F_ACK, AS(CLINK_A_INST_ID, id),
-			AS(CLINK_A_VPC_ID, vpc));
-	}
-	cl_batch_flush(b);
-	return b->nfail ? b->first_err : 0;
-}
-
 TEST_F(link, fails_with_enospc_above_default_100_links_per_vpc)
 {
 	struct clink *c = &self->c;
@@ -626,8 +594,8 @@ TEST_F(link, fails_with_enospc_above_default_100_links_per_vpc)
 	ASSERT_EQ(CLINK_DEFAULT_MAX_LINKS_PER_VPC, d.max_lpv);
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 101, &b)) TH_LOG("%s", b.first_ext);
-	ASSERT_EQ(0, link_instances(c, 0, 100, "vpc-a", &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 101, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_link_instances(c, 0, 100, "vpc-a", &b)) TH_LOG("%s", b.first_ext);
 	EXPECT_EQ(100, vpc_n_links(c, "vpc-a"));
 
 	EXPECT_CL_FAIL(c, cl_link(c, "i-100", "vpc-a"), -ENOSPC, "link,100");
@@ -655,8 +623,8 @@ TEST_F_TIMEOUT(link, fails_with_enospc_above_1000_links_per_vpc_when_set, 300)
 	ASSERT_CL_OK(c, cl_get_dev(c, &d));
 	EXPECT_EQ(1000, d.max_lpv);
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 1001, &b)) TH_LOG("%s", b.first_ext);
-	ASSERT_EQ(0, link_instances(c, 0, 1000, "vpc-a", &b))
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 1001, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_link_instances(c, 0, 1000, "vpc-a", &b))
 		TH_LOG("%ld failed: %s", b.nfail, b.first_ext);
 	EXPECT_EQ(1000, vpc_n_links(c, "vpc-a"));
 	EXPECT_EQ(1000, n_links(c, NULL));
@@ -681,7 +649,7 @@ TEST_F(link, fails_with_enospc_above_device_max_links)
 
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 4, &b));
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 4, &b));
 	ASSERT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS, 3));
 	ASSERT_CL_OK(c, cl_link(c, "i-0", "vpc-a"));
 	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
@@ -701,7 +669,7 @@ TEST_F(link, vpc_max_links_below_device_limit_fails_with_enospc)
 
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 5, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 5, &b)) TH_LOG("%s", b.first_ext);
 	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
 	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 3));
 	EXPECT_EQ(3, vpc_max_links(c, "vpc-a"));
@@ -729,7 +697,7 @@ TEST_F(link, vpc_max_links_0_falls_back_to_device_limit)
 
 	ASSERT_CL_OK(c, dev_set_u32(c, CLINK_A_DEV_MAX_LINKS_PER_VPC, 2));
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 4, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 4, &b)) TH_LOG("%s", b.first_ext);
 	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 3));
 	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 0));
 	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
@@ -774,8 +742,8 @@ TEST_F(link, vpc_max_links_above_device_default)
 	ASSERT_EQ(CLINK_DEFAULT_MAX_LINKS_PER_VPC, d.max_lpv);
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
 	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", n));
-	ASSERT_EQ(0, make_instances(c, 0, n + 1, &b)) TH_LOG("%s", b.first_ext);
-	ASSERT_EQ(0, link_instances(c, 0, n, "vpc-a", &b))
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, n + 1, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_link_instances(c, 0, n, "vpc-a", &b))
 		TH_LOG("%ld failed: %s", b.nfail, b.first_ext);
 	EXPECT_EQ(n, vpc_n_links(c, "vpc-a"));
 	snprintf(id, sizeof(id), "i-%u", n);
@@ -794,7 +762,7 @@ TEST_F(link, vpc_max_links_below_current_links_fails_with_ebusy)
 	struct cl_batch b;
 
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 3, &b)) TH_LOG("%s", b.first_ext);
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 3, &b)) TH_LOG("%s", b.first_ext);
 	ASSERT_CL_OK(c, vpc_set_max_links(c, "vpc-a", 5));
 	ASSERT_CL_OK(c, cl_link(c, "i-0", "vpc-a"));
 	ASSERT_CL_OK(c, cl_link(c, "i-1", "vpc-a"));
@@ -1104,9 +1072,9 @@ TEST_F(link, flush_unlinks_every_instance_of_the_vpc)
 
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
 	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
-	ASSERT_EQ(0, make_instances(c, 0, 7, &b));
-	ASSERT_EQ(0, link_instances(c, 0, 5, "vpc-a", &b));
-	ASSERT_EQ(0, link_instances(c, 5, 2, "vpc-b", &b));
+	ASSERT_EQ(0, cl_make_instances(c, "10.1", 0, 7, &b));
+	ASSERT_EQ(0, cl_link_instances(c, 0, 5, "vpc-a", &b));
+	ASSERT_EQ(0, cl_link_instances(c, 5, 2, "vpc-b", &b));
 	ASSERT_EQ(0, cl_events_open(&ev));
 
 	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_FLUSH_LINKS, 0, AS(CLINK_A_VPC_ID, "vpc-a")));

@@ -126,6 +126,8 @@ struct etcd *cluster_etcd(void);
 void open_object(clink_tb_t tb);
 void close_object(void);
 void dev_print(clink_tb_t tb);
+/* The name of an enum clink_profile attribute (NULL: custom). */
+const char *profile_name(const struct nlattr *a);
 void vpc_print(clink_tb_t tb);
 void endpoint_print(clink_tb_t tb);
 void route_print(clink_tb_t tb, bool with_vpc);

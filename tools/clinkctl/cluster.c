@@ -593,6 +593,7 @@ static const uint16_t ifla_to_genl[IFLA_CLINK_MAX + 1] = {
 	[IFLA_CLINK_CLASSIC_SPACE] = CLINK_A_DEV_CLASSIC_SPACE,
 	[IFLA_CLINK_VPC_ELIGIBLE] = CLINK_A_DEV_VPC_ELIGIBLE,
 	[IFLA_CLINK_VTEP_CHECK] = CLINK_A_DEV_VTEP_CHECK,
+	[IFLA_CLINK_PROFILE] = CLINK_A_DEV_PROFILE,
 };
 
 /* The IFLA_INFO_DATA of an RTM_NEWLINK, as a clink message in @buf. */
@@ -626,11 +627,17 @@ static struct nlmsghdr *dev_msg(const struct nlmsghdr *rt, char *buf)
 static int w_dev_set(struct wtx *t, const struct req *r)
 {
 	static char buf[8192];
+	struct nlmsghdr *msg = dev_msg(r->nlh, buf);
 	struct json_object_iterator it, end;
 	struct json_object *dev = NULL, *rec;
+	const struct nlattr *a;
 	int ret;
 
-	rec = rec_from_attrs(rec_schema(REC_DEV), dev_msg(r->nlh, buf));
+	/* the etcd records have no profile yet: never drop it silently */
+	mnl_attr_for_each(a, msg, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == CLINK_A_DEV_PROFILE)
+			return cluster_err("the profile of a device is not kept in etcd yet; set it on each gateway without -E");
+	rec = rec_from_attrs(rec_schema(REC_DEV), msg);
 	if (!rec)
 		return cluster_err("out of memory");
 	ret = tx_record(t, "config/dev", &dev);

@@ -24,12 +24,14 @@ static const char dev_usage[] =
 "                    max-links N | max-endpoints N |\n"
 "                    classic-space PREFIX[,PREFIX...] |\n"
 "                    vpc-eligible { PREFIX[,PREFIX...] | none } |\n"
-"                    vtep-check { on | off } }\n";
+"                    vtep-check { on | off } |\n"
+"                    profile { tencent | alibaba | aws | custom } }\n";
 
 struct dev_attrs {
 	const char *name, *region;
 	bool has_local, has_port, has_classic, has_eligible, has_vtep_check;
-	bool vtep_check;
+	bool vtep_check, has_profile;
+	uint8_t profile;
 	struct in_addr local;
 	uint16_t port;
 	uint32_t max[5];
@@ -47,6 +49,20 @@ static const struct {
 	{ "max-links", IFLA_CLINK_MAX_LINKS },
 	{ "max-endpoints", IFLA_CLINK_MAX_ENDPOINTS },
 };
+
+static const char *const profile_names[CLINK_PROFILE_MAX + 1] = {
+	[CLINK_PROFILE_CUSTOM] = "custom",
+	[CLINK_PROFILE_TENCENT] = "tencent",
+	[CLINK_PROFILE_ALIBABA] = "alibaba",
+	[CLINK_PROFILE_AWS] = "aws",
+};
+
+const char *profile_name(const struct nlattr *a)
+{
+	uint8_t p = a ? mnl_attr_get_u8(a) : CLINK_PROFILE_CUSTOM;
+
+	return p <= CLINK_PROFILE_MAX ? profile_names[p] : "unknown";
+}
 
 static int parse_dev_attrs(int argc, char **argv, struct dev_attrs *d)
 {
@@ -92,6 +108,16 @@ static int parse_dev_attrs(int argc, char **argv, struct dev_attrs *d)
 				return usage_error(USAGE, "\"vtep-check\" takes on or off, not \"%s\"",
 						   *argv);
 			d->has_vtep_check = true;
+		} else if (matches(*argv, "profile")) {
+			NEXT_ARG();
+			for (i = 0; i <= CLINK_PROFILE_MAX; i++)
+				if (!strcmp(*argv, profile_names[i]))
+					break;
+			if (i > CLINK_PROFILE_MAX)
+				return usage_error(USAGE, "\"profile\" takes tencent, alibaba, aws or custom, not \"%s\"",
+						   *argv);
+			d->profile = (uint8_t)i;
+			d->has_profile = true;
 		} else {
 			for (i = 0; i < 5; i++)
 				if (!strcmp(*argv, max_attrs[i].keyword))
@@ -140,6 +166,8 @@ static int dev_newlink(int argc, char **argv, bool create)
 		put_prefix_list(nlh, IFLA_CLINK_VPC_ELIGIBLE, &d.eligible);
 	if (d.has_vtep_check)
 		nl_put_u8(nlh, IFLA_CLINK_VTEP_CHECK, d.vtep_check);
+	if (d.has_profile)
+		nl_put_u8(nlh, IFLA_CLINK_PROFILE, d.profile);
 	nl_nest_end(nlh, data);
 	nl_nest_end(nlh, linkinfo);
 	return rtnl_talk(nlh, NULL, NULL);
@@ -243,6 +271,9 @@ void dev_print(clink_tb_t tb)
 	if (tb[CLINK_A_DEV_MAC])
 		print_string("mac", " mac %s",
 			     format_mac(buf, mnl_attr_get_payload(tb[CLINK_A_DEV_MAC])));
+	if (tb[CLINK_A_DEV_PROFILE])
+		print_string("profile", " profile %s",
+			     profile_name(tb[CLINK_A_DEV_PROFILE]));
 	for (i = 0; i < 5; i++) {
 		if (!tb[max_genl[i]])
 			continue;

@@ -157,6 +157,7 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 	struct prefix_list l;
 	size_t len, i;
 	clink_tb_t tb;
+	bool profile;
 
 	genl_parse(nlh, tb);
 	if (s->n_devs++ || !tb[CLINK_A_IFNAME])
@@ -174,10 +175,17 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 	if (*str(tb[CLINK_A_DEV_REGION]))
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " region %s",
 					word(tb[CLINK_A_DEV_REGION]));
+	/* a profile stands for its lists and max-links-per-vpc */
+	profile = tb[CLINK_A_DEV_PROFILE] &&
+		  mnl_attr_get_u8(tb[CLINK_A_DEV_PROFILE]) != CLINK_PROFILE_CUSTOM;
+	if (profile && len < sizeof(line))
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " profile %s",
+					profile_name(tb[CLINK_A_DEV_PROFILE]));
 	for (i = 0; i < sizeof(maxes) / sizeof(maxes[0]) && len < sizeof(line); i++) {
 		uint32_t v;
 
-		if (!tb[maxes[i].attr])
+		if (!tb[maxes[i].attr] ||
+		    (profile && maxes[i].attr == CLINK_A_DEV_MAX_LINKS_PER_VPC))
 			continue;
 		v = mnl_attr_get_u32(tb[maxes[i].attr]);
 		if (maxes[i].dflt && v == maxes[i].dflt)
@@ -185,13 +193,13 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s %u",
 					maxes[i].keyword, v);
 	}
-	if (tb[CLINK_A_DEV_CLASSIC_SPACE] && len < sizeof(line)) {
+	if (tb[CLINK_A_DEV_CLASSIC_SPACE] && !profile && len < sizeof(line)) {
 		fmt_list(line + len, sizeof(line) - len, "classic-space",
 			 tb[CLINK_A_DEV_CLASSIC_SPACE]);
 		len = strlen(line);
 	}
 	get_prefix_list(tb[CLINK_A_DEV_VPC_ELIGIBLE], &l);
-	if (l.n && len < sizeof(line)) {
+	if (l.n && !profile && len < sizeof(line)) {
 		fmt_list(line + len, sizeof(line) - len, "vpc-eligible",
 			 tb[CLINK_A_DEV_VPC_ELIGIBLE]);
 		len = strlen(line);

@@ -107,6 +107,10 @@
  *                underlay host can speak for a VPC address it does not
  *                host. Off: any VTEP may send for any address of the
  *                VPC, as with the stock vxlan driver.
+ *    CLINK_A_DEV_PROFILE: u8, enum clink_profile (default
+ *                CLINK_PROFILE_CUSTOM): the cloud whose ClassicLink rules
+ *                the classic space, vpc-eligible list and
+ *                max-links-per-vpc are, see CLINK_CMD_SET_DEV.
  *    CLINK_A_DEV_N_VPCS, CLINK_A_DEV_N_INSTANCES, CLINK_A_DEV_N_LINKS,
  *    CLINK_A_DEV_N_ENDPOINTS: u32, current counts
  *    CLINK_A_DEV_GENERATION: u32, bumped by every change, never 0
@@ -129,6 +133,24 @@
  *   classic space. _MAC must be a unicast address. The same attributes
  *   (but _MAC) are accepted in IFLA_INFO_DATA of RTM_NEWLINK and
  *   RTM_CHANGELINK, see IFLA_CLINK_* below.
+ *
+ *   _PROFILE other than CLINK_PROFILE_CUSTOM sets the classic space, the
+ *   vpc-eligible list and max-links-per-vpc to the cloud's documented
+ *   rules, in one step and under the rules above (EBUSY while a VPC has
+ *   ClassicLink enabled, unless the lists do not change):
+ *    TENCENT: classic space 10.0.0.0/8 but 10.0.0.0/16-10.47.0.0/16,
+ *             vpc-eligible 10.0.0.0/11 and 10.32.0.0/12 (VPCs within
+ *             10.0.0.0/16-10.47.0.0/16), 100 links per VPC
+ *    ALIBABA: classic space 10.0.0.0/8 but 10.111.0.0/16, vpc-eligible
+ *             10.111.0.0/16, 172.16.0.0/12 and 192.168.0.0/16 (a VPC of
+ *             10.0.0.0/8 with a CLINK_A_VPC_REACH in 10.111.0.0/16),
+ *             1000 links per VPC
+ *    AWS:     classic space 10.0.0.0/8 but 10.0.0.0/16 and 10.1.0.0/16,
+ *             vpc-eligible empty (a VPC in 10.0.0.0/8 only in those two),
+ *             CLINK_MAX_LINKS_PER_VPC links per VPC (AWS documents none)
+ *   It may not come with _CLASSIC_SPACE, _VPC_ELIGIBLE or
+ *   _MAX_LINKS_PER_VPC (EINVAL). Setting any of those three by hand makes
+ *   the profile CLINK_PROFILE_CUSTOM; setting CUSTOM changes nothing else.
  *
  * CLINK_CMD_NEW_VPC (CLINK_A_REPLACE honoured)
  *    CLINK_A_VPC_ID: string, 1..63 chars, required
@@ -453,6 +475,7 @@ enum clink_attr {
 	CLINK_A_REPLACE,		/* flag, in NEW_* requests */
 	CLINK_A_VPC_MAX_LINKS,		/* u32, 0 = the device's limit */
 	CLINK_A_VPC_REACH,		/* prefix, 0.0.0.0/0 = the primary CIDR */
+	CLINK_A_DEV_PROFILE,		/* u8, enum clink_profile */
 
 	__CLINK_A_MAX
 };
@@ -509,6 +532,18 @@ enum clink_drop_reason {
 };
 
 #define CLINK_DROP_MAX (__CLINK_DROP_MAX - 1)
+
+/* The ClassicLink rules of a cloud, CLINK_A_DEV_PROFILE. */
+enum clink_profile {
+	CLINK_PROFILE_CUSTOM,		/* the lists and limit as set */
+	CLINK_PROFILE_TENCENT,
+	CLINK_PROFILE_ALIBABA,
+	CLINK_PROFILE_AWS,
+
+	__CLINK_PROFILE_MAX
+};
+
+#define CLINK_PROFILE_MAX (__CLINK_PROFILE_MAX - 1)
 
 enum clink_route_type {
 	CLINK_ROUTE_LOCAL,		/* a VPC CIDR, automatic */
@@ -577,6 +612,7 @@ enum {
 	IFLA_CLINK_CLASSIC_SPACE,	/* prefix list */
 	IFLA_CLINK_VPC_ELIGIBLE,	/* prefix list */
 	IFLA_CLINK_VTEP_CHECK,		/* u8 0|1 */
+	IFLA_CLINK_PROFILE,		/* u8, enum clink_profile */
 
 	__IFLA_CLINK_MAX
 };

@@ -167,6 +167,9 @@ check_err "classic address already used: refused, naming its instance" \
 check_err "a second link of one instance: refused, naming its VPC" \
 	"Error: instance i-1 is already linked to VPC vpc-a" \
 	c link add i-1 vpc vpc-a
+check_err "dev set profile: refused, the records do not carry it" \
+	"Error: the profile of a device is not kept in etcd yet; set it on each gateway without -E" \
+	c dev set clink0 profile alibaba
 check_err "vpc set reach: refused, the records do not carry it" \
 	"Error: the reach of a VPC is not kept in etcd yet; set it on each gateway without -E" \
 	c vpc set vpc-a reach 172.16.1.0/24
