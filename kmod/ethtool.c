@@ -33,6 +33,7 @@ static const char * const drop_names[] = {
 	[CLINK_DROP_TTL]		= "drop_ttl",
 	[CLINK_DROP_NOMEM]		= "drop_nomem",
 	[CLINK_DROP_VTEP_MISMATCH]	= "drop_vtep_mismatch",
+	[CLINK_DROP_OUTSIDE_REACH]	= "drop_outside_reach",
 };
 
 /* A reason added to the uapi enum needs its name here. */

@@ -53,7 +53,7 @@ log_test $rc "ip -d link show: clink's attributes after the kind"
 out=$(ip -n "$gw" -j -d link show clink5)
 jq -e --argjson dev "$(jq '.[0]' <<<"$dev_json")" '.[0].linkinfo |
 	.info_kind == "clink" and
-	(.info_data | to_entries | length == 11 and
+	(.info_data | to_entries | length == 12 and
 	 all(.value == $dev[.key]))' <<<"$out" >/dev/null
 rc=$?
 [ $rc -eq 0 ] || detail "$out"
@@ -92,6 +92,12 @@ out=$(ip -n "$gw" link add clink6 type clink bogus 1 2>&1)
 rc=$?
 [ $rc -eq 0 ] || detail "$out"
 log_test $rc "ip link add ... bogus 1: refused, no device"
+
+ip -n "$gw" link set clink5 type clink profile alibaba &&
+	clinkctl_gw -j dev show clink5 |
+	jq -e '.[0] | .profile == "alibaba" and .max_links_per_vpc == 1000' >/dev/null &&
+	ip -n "$gw" -d link show clink5 | grep -q " profile alibaba"
+log_test $? "ip link set clink5 type clink profile alibaba: the cloud's rules, shown by both"
 
 ip -n "$gw" link add clink6 type clink && ip -n "$gw" link del clink6
 log_test $? "ip link add without clink arguments: the defaults, as before"

@@ -80,6 +80,14 @@ static const struct {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* enum clink_profile, as clinkctl names them */
+static const char *const profiles[CLINK_PROFILE_MAX + 1] = {
+	[CLINK_PROFILE_CUSTOM] = "custom",
+	[CLINK_PROFILE_TENCENT] = "tencent",
+	[CLINK_PROFILE_ALIBABA] = "alibaba",
+	[CLINK_PROFILE_AWS] = "aws",
+};
+
 static void clink_print_help(struct link_util *lu, int argc, char **argv, FILE *f)
 {
 	(void)lu;
@@ -91,6 +99,7 @@ static void clink_print_help(struct link_util *lu, int argc, char **argv, FILE *
 	      "                 [ classic-space PREFIX[,PREFIX...] ]\n"
 	      "                 [ vpc-eligible { PREFIX[,PREFIX...] | none } ]\n"
 	      "                 [ vtep-check { on | off } ]\n"
+	      "                 [ profile { tencent | alibaba | aws | custom } ]\n"
 	      "The rest of a gateway's configuration: clinkctl(8).\n", f);
 }
 
@@ -153,6 +162,13 @@ static int clink_parse_opt(struct link_util *lu, int argc, char **argv,
 			if (strlen(*argv) >= CLINK_ID_MAXLEN)
 				return invalid("region", *argv);
 			addattr_l(n, MAXLEN, IFLA_CLINK_REGION, *argv, strlen(*argv) + 1);
+		} else if (!strcmp(kw, "profile")) {
+			for (u8 = 0; u8 <= CLINK_PROFILE_MAX; u8++)
+				if (profiles[u8] && !strcmp(*argv, profiles[u8]))
+					break;
+			if (u8 > CLINK_PROFILE_MAX)
+				return invalid("profile (tencent, alibaba, aws or custom)", *argv);
+			addattr_l(n, MAXLEN, IFLA_CLINK_PROFILE, &u8, 1);
 		} else if (!strcmp(kw, "vtep-check")) {
 			if (parse_onoff(*argv, &on))
 				return invalid("vtep-check (on or off)", *argv);
@@ -288,6 +304,15 @@ static void clink_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 			jsonw_bool_field(jw, "vtep_check", on);
 		else
 			fprintf(f, "vtep-check %s ", on ? "on" : "off");
+	}
+	if (tb[IFLA_CLINK_PROFILE] && RTA_PAYLOAD(tb[IFLA_CLINK_PROFILE]) == 1) {
+		uint8_t p = *(uint8_t *)RTA_DATA(tb[IFLA_CLINK_PROFILE]);
+		const char *name = p <= CLINK_PROFILE_MAX && profiles[p] ? profiles[p] : "unknown";
+
+		if (jw)
+			jsonw_string_field(jw, "profile", name);
+		else
+			fprintf(f, "profile %s ", name);
 	}
 }
 
