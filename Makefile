@@ -22,6 +22,8 @@
 #   make vm              a shell in a VM with clink loaded
 #   make style           checkpatch --strict on the module and uapi header
 #   make sparse          the module through sparse
+#   make deb             the Debian packages clink-dkms, clinkctl, clinkd
+#                        (debian/), into build/deb/
 #   make clean
 #
 # Debian packages (scripts/deps lists them):
@@ -29,13 +31,16 @@
 #                        of INSTALL_KVER when apt has them
 #   make deps-test       that and what the tests need: the Debian cloud
 #                        kernels the VMs boot, QEMU, linux-source-6.12, ...
-#   make deps            both
+#   make deps-package    what make deb needs: debhelper, dh-dkms, lintian,
+#                        ... (make deps-test too: a host test builds them)
+#   make deps            all of these
 # make, make selftests and make install never install a package: they
 # name what is missing and how to install it, and stop.  The test targets
 # (check, check-host, check-debug, demo, bench, vm, style, sparse) install
 # what they need first (make deps-test, as root), then build, selftests
 # included: plain make leaves those out, as their harness comes from
-# linux-source-6.12, a test package.
+# linux-source-6.12, a test package.  make deb likewise installs its own
+# first (make deps-package).
 #
 # WERROR=1: the tools' warnings are errors.  make check and check-host
 # (so CI) build so unless WERROR=0; plain make does not, so a newer
@@ -76,13 +81,16 @@ DEPS := CC='$(CC)' $(srctree)/scripts/deps
 all: modules tools
 
 deps:
-	@$(DEPS) install build selftests test headers:$(INSTALL_KVER)
+	@$(DEPS) install build selftests test package headers:$(INSTALL_KVER)
 
 deps-build:
 	@$(DEPS) install build headers:$(INSTALL_KVER)
 
 deps-test:
-	@$(DEPS) install build selftests test
+	@$(DEPS) install build selftests test package
+
+deps-package:
+	@$(DEPS) install build package
 
 # What the debug kernel's build takes.
 deps-debug: deps-test
@@ -222,12 +230,17 @@ ifeq ($(DKMS),)
 	install -D -m 644 $(BUILD)/$(INSTALL_KVER)/clink.ko $(MODDIR)/clink.ko
 	$(if $(DESTDIR),,depmod -a $(INSTALL_KVER))
 else
-	rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
-	cp -r kmod include dkms.conf Kconfig $(DKMS_SRC)/
+	@$(MAKE) --no-print-directory install-dkms-src
 	$(dkms_remove)
 	dkms add -m clink -v $(VERSION)
 	dkms install -m clink -v $(VERSION) -k $(INSTALL_KVER)
 endif
+
+# The module's source where DKMS takes it; with DESTDIR, for clink-dkms
+# (debian/rules).
+install-dkms-src: $(srctree)/dkms.conf
+	rm -rf $(DESTDIR)$(DKMS_SRC) && mkdir -p $(DESTDIR)$(DKMS_SRC)
+	cd $(srctree) && cp -r kmod include dkms.conf Kconfig $(DESTDIR)$(DKMS_SRC)/
 
 install-tools: tools
 	@$(call make_each,install,$(INSTALL_TOOLS))
@@ -241,10 +254,23 @@ endif
 	$(if $(DESTDIR),,depmod -a $(INSTALL_KVER))
 	@$(call make_each,uninstall,$(INSTALL_TOOLS))
 
+# The Debian packages, built by dpkg-buildpackage in a copy of the tree
+# (build/deb/clink-<version>/, so that its clean leaves the tree's objects
+# alone): the .debs, .buildinfo and .changes land in build/deb/.
+DEB_OUT := $(BUILD)/deb
+
+deb: deps-package
+	rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT)/clink-$(VERSION)
+	tar -C $(srctree) --exclude=./build --exclude=./.git -cf - . | \
+		tar -C $(DEB_OUT)/clink-$(VERSION) -xf -
+	cd $(DEB_OUT)/clink-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_OUT)/*.deb
+
 clean: $(addsuffix /Makefile,$(TOOLS))
 	rm -rf $(BUILD)
 	for d in $(TOOLS); do $(MAKE) -C $$d clean; done
 
-.PHONY: all deps deps-build deps-test deps-debug need-build need-selftests \
-	modules sparse tools selftests check check-host check-debug demo bench \
-	vm style install install-module install-tools uninstall clean
+.PHONY: all deps deps-build deps-test deps-package deps-debug need-build \
+	need-selftests modules sparse tools selftests check check-host \
+	check-debug demo bench vm style install install-module \
+	install-dkms-src install-tools uninstall deb clean
