@@ -271,6 +271,20 @@ static int cl_cb_noop(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+int cl_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
 double cl_now(void)
 {
 	struct timespec ts;

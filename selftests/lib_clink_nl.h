@@ -149,6 +149,8 @@ int cl_put_attrs(struct nl_msg *m, const struct cl_attr *a);
 /* ------------------------------------------------------------------ */
 /* Extended acks                                                       */
 double cl_now(void);
+/* Writes @s to the file @path (sysfs, procfs, cgroupfs): 0, or -errno (-EIO: short). */
+int cl_write_file(const char *path, const char *s);
 struct nl_msg *cl_msg(struct clink *c, int cmd, int flags);
 int cl_exec(struct clink *c, struct nl_msg *m,
 	    int (*fn)(struct nl_msg *, void *), void *arg,

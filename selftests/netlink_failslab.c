@@ -39,18 +39,6 @@
 /* ------------------------------------------------------------------ */
 /* Fault injection setup                                               */
 
-static int write_str(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -EIO;
-}
-
 /* clink.ko's memory: base and size as /proc/modules gives them. */
 static int module_range(unsigned long *start, unsigned long *end)
 {
@@ -113,7 +101,7 @@ static int fault_setup(bool on, char *why, size_t whysz)
 			snprintf(path, sizeof(path), DEBUGFS "/%s/%s", attrs[i], set[k].file);
 			if (set[k].page_alloc_only && access(path, F_OK))
 				continue;
-			r = write_str(path, on ? set[k].on : set[k].off);
+			r = cl_write_file(path, on ? set[k].on : set[k].off);
 			if (r) {
 				snprintf(why, whysz, "%s: %s", path, strerror(-r));
 				return r;

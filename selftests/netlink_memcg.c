@@ -62,18 +62,6 @@ static int read_file(const char *path, char *buf, size_t sz)
 	return 0;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /*
  * A count in @cg's memory.events ("max": how often it hit memory.max,
  * "oom_kill": processes the OOM killer killed in it); -1 if unreadable.
@@ -111,7 +99,7 @@ FIXTURE_SETUP(memcg)
 		SKIP(return, "no cgroup v2 memory controller at " CG_ROOT);
 	if (read_file(CG_ROOT "/cgroup.subtree_control", buf, sizeof(buf)) ||
 	    (!strstr(buf, "memory") &&
-	     write_file(CG_ROOT "/cgroup.subtree_control", "+memory")))
+	     cl_write_file(CG_ROOT "/cgroup.subtree_control", "+memory")))
 		SKIP(return, "cannot enable the memory controller for child cgroups");
 
 	self->kmsg = kmsg_open(why, sizeof(why));
@@ -121,7 +109,7 @@ FIXTURE_SETUP(memcg)
 	snprintf(self->cg, sizeof(self->cg), CG_ROOT "/clink-memcg-%d", getpid());
 	ASSERT_EQ(0, mkdir(self->cg, 0755)) TH_LOG("mkdir %s: %s", self->cg, strerror(errno));
 	snprintf(buf, sizeof(buf), "%s/memory.max", self->cg);
-	ASSERT_EQ(0, write_file(buf, LIMIT)) TH_LOG("%s: %s", buf, strerror(errno));
+	ASSERT_EQ(0, cl_write_file(buf, LIMIT)) TH_LOG("%s: %s", buf, strerror(errno));
 }
 
 FIXTURE_TEARDOWN(memcg)

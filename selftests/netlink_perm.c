@@ -121,17 +121,6 @@ static int unprivileged_child(const struct clink *root)
 	return fails;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /*
  * uid 65534 makes its own user and network namespaces and, as their root,
  * its own clink0: GENL_UNS_ADMIN_PERM lets it read and subscribe there.
@@ -148,9 +137,9 @@ static int userns_root_child(void)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
 		return 99;
 	snprintf(map, sizeof(map), "0 %d 1", NOBODY);
-	if (write_file("/proc/self/setgroups", "deny") ||
-	    write_file("/proc/self/uid_map", map) ||
-	    write_file("/proc/self/gid_map", map))
+	if (cl_write_file("/proc/self/setgroups", "deny") ||
+	    cl_write_file("/proc/self/uid_map", map) ||
+	    cl_write_file("/proc/self/gid_map", map))
 		return 101;
 	r = cl_rtnl_newlink(&c, CL_DEVNAME, NULL, ext, sizeof(ext));
 	if (r || cl_open(&c)) {
