@@ -109,8 +109,8 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	nskb->dev = cd->dev;
 	ether_addr_copy(dmac, inner_eth(skb)->h_source);
 
-	reason = clink_encap_xmit(cd, nskb, vpc->vni, dmac, from,
-				  vtep ? &vtep->dst_cache : NULL);
+	reason = clink_encap_xmit(cd, nskb, vpc->vni, READ_ONCE(vpc->dscp),
+				  dmac, from, vtep ? &vtep->dst_cache : NULL);
 	if (reason)
 		clink_drop(cd, nskb, reason, false);
 	return 0;
