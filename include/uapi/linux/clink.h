@@ -549,7 +549,7 @@ enum clink_drop_reason {
 	CLINK_DROP_NOT_IPV4,		/* inner frame neither IPv4 nor ARP */
 	CLINK_DROP_MTU,			/* too big, ICMP frag-needed sent */
 	CLINK_DROP_NO_ROUTE,		/* no underlay route to the VTEP */
-	CLINK_DROP_TTL,			/* inner TTL expired */
+	CLINK_DROP_TTL,			/* inner TTL expired (time exceeded sent) */
 	CLINK_DROP_NOMEM,		/* allocation or headroom failure */
 	CLINK_DROP_VTEP_MISMATCH,	/* inner source not an endpoint behind the outer source */
 	CLINK_DROP_OUTSIDE_REACH,	/* VPC address outside the VPC's reach prefix */
