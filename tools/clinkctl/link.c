@@ -8,20 +8,26 @@
 
 #define USAGE link_usage
 static const char link_usage[] =
-"Usage: clinkctl link add INSTANCE vpc VPC [ dev NAME ]\n"
+"Usage: clinkctl link { add | replace } INSTANCE vpc VPC\n"
+"                     [ dscp { DSCP | inherit } ] [ dev NAME ]\n"
 "       clinkctl link del INSTANCE [ dev NAME ]\n"
 "       clinkctl link flush vpc VPC [ dev NAME ]\n"
 "       clinkctl link show [ vpc VPC ] [ ip ADDR ] [ dev NAME ]\n";
 
 struct link_args {
 	const char *inst, *vpc;
-	bool has_ip;
+	bool has_ip, has_dscp;
 	struct in_addr ip;
+	uint8_t dscp;
 };
 
-static int parse_link(int argc, char **argv, struct link_args *a,
-		      bool want_inst, bool want_ip)
+/* The keywords a command takes besides vpc and dev. */
+enum { WANT_INST = 1, WANT_IP = 2, WANT_DSCP = 4 };
+
+static int parse_link(int argc, char **argv, struct link_args *a, int want)
 {
+	bool want_inst = want & WANT_INST;
+
 	if (want_inst && argc > 0 && strcmp(*argv, "dev")) {
 		HELP_ARG();
 		ID_ARG(a->inst, "instance ID");
@@ -33,11 +39,16 @@ static int parse_link(int argc, char **argv, struct link_args *a,
 		if (matches(*argv, "vpc")) {
 			NEXT_ARG();
 			ID_ARG(a->vpc, "VPC ID");
-		} else if (want_ip && matches(*argv, "ip")) {
+		} else if ((want & WANT_IP) && matches(*argv, "ip")) {
 			NEXT_ARG();
 			if (parse_addr(*argv, &a->ip))
 				return INVALID("address");
 			a->has_ip = true;
+		} else if ((want & WANT_DSCP) && matches(*argv, "dscp")) {
+			NEXT_ARG();
+			if (parse_dscp(USAGE, *argv, &a->dscp))
+				return EXIT_USAGE;
+			a->has_dscp = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
 			DEV_ARG(cur_dev);
@@ -48,11 +59,11 @@ static int parse_link(int argc, char **argv, struct link_args *a,
 	return 0;
 }
 
-static int link_add(int argc, char **argv)
+static int link_new(int argc, char **argv, bool replace)
 {
 	struct link_args a = { 0 };
 	struct nlmsghdr *nlh;
-	int ret = parse_link(argc, argv, &a, true, false);
+	int ret = parse_link(argc, argv, &a, WANT_INST | WANT_DSCP);
 
 	if (ret)
 		return ret;
@@ -61,16 +72,30 @@ static int link_add(int argc, char **argv)
 	nlh = genl_msg(CLINK_CMD_NEW_LINK, 0, cur_dev);
 	if (!nlh)
 		return EXIT_RUNTIME;
+	if (replace)
+		nl_put_flag(nlh, CLINK_A_REPLACE);
 	nl_put_strz(nlh, CLINK_A_INST_ID, a.inst);
 	nl_put_strz(nlh, CLINK_A_VPC_ID, a.vpc);
+	if (a.has_dscp)
+		nl_put_u8(nlh, CLINK_A_LINK_DSCP, a.dscp);
 	return genl_talk(nlh, NULL, NULL);
+}
+
+static int link_add(int argc, char **argv)
+{
+	return link_new(argc, argv, false);
+}
+
+static int link_replace(int argc, char **argv)
+{
+	return link_new(argc, argv, true);
 }
 
 static int link_del(int argc, char **argv)
 {
 	struct link_args a = { 0 };
 	struct nlmsghdr *nlh;
-	int ret = parse_link(argc, argv, &a, true, false);
+	int ret = parse_link(argc, argv, &a, WANT_INST);
 
 	if (ret)
 		return ret;
@@ -89,7 +114,7 @@ static int link_flush(int argc, char **argv)
 {
 	struct link_args a = { 0 };
 	struct nlmsghdr *nlh;
-	int ret = parse_link(argc, argv, &a, false, false);
+	int ret = parse_link(argc, argv, &a, 0);
 
 	if (ret)
 		return ret;
@@ -110,6 +135,7 @@ void link_print(clink_tb_t tb, bool with_addr)
 	print_addr("ip", with_addr ? " %s" : NULL, tb[CLINK_A_INST_ADDR]);
 	if (tb[CLINK_A_VPC_ID])
 		print_string("vpc", " vpc %s", mnl_attr_get_str(tb[CLINK_A_VPC_ID]));
+	print_dscp(tb[CLINK_A_LINK_DSCP]);
 }
 
 static int link_show_cb(const struct nlmsghdr *nlh, void *data)
@@ -129,7 +155,7 @@ static int link_show(int argc, char **argv)
 {
 	struct link_args a = { 0 };
 	struct nlmsghdr *nlh;
-	int ret = parse_link(argc, argv, &a, false, true);
+	int ret = parse_link(argc, argv, &a, WANT_IP);
 
 	if (ret)
 		return ret;
@@ -151,6 +177,7 @@ static const struct cmd link_cmds[] = {
 	{ "list", link_show },
 	{ "ls", link_show },
 	{ "add", link_add },
+	{ "replace", link_replace },
 	{ "del", link_del },
 	{ "delete", link_del },
 	{ "flush", link_flush },
