@@ -468,6 +468,36 @@ check_sorted "... their routes too" "10.1.0.5/32 classiclink instance i-1
 10.1.0.6/32 classiclink instance i-2" sh -c "$CLINKCTL -n $a route show vpc vpc-a | grep classiclink"
 check_ok "link replace i-1 vpc vpc-a" c link replace i-1 vpc vpc-a
 
+# route-hint: the route each linked instance needs towards its VPC
+check_err "route-hint without a route to the instance" 1 \
+	'Error: the gateway has no route to instance i-1 (10.1.0.5); say "via ADDR"' \
+	c link show route-hint
+ip -n "$a" link add classic0 type dummy &&
+	ip -n "$a" addr add 10.1.0.1/24 dev classic0 &&
+	ip -n "$a" link set classic0 up
+check_sorted "route-hint: via the gateway's address towards each instance" \
+	"i-1 10.1.0.5 vpc vpc-a: ip route add 172.16.0.0/16 via 10.1.0.1
+i-2 10.1.0.6 vpc vpc-a: ip route add 172.16.0.0/16 via 10.1.0.1" \
+	c link show route-hint
+check_out "route-hint via ADDR, one instance" \
+	"i-2 10.1.0.6 vpc vpc-a: ip route add 172.16.0.0/16 via 10.1.0.254" \
+	c link show ip 10.1.0.6 route-hint via 10.1.0.254
+check_jq "-j route-hint: instance, ip, vpc, dst, via" \
+	'length == 2 and (map(select(.instance == "i-1")) | .[0] ==
+	 {"instance": "i-1", "ip": "10.1.0.5", "vpc": "vpc-a",
+	  "dst": "172.16.0.0/16", "via": "10.1.0.1"})' \
+	c -j link show route-hint
+check_ok "vpc set vpc-a reach 172.16.0.0/24" c vpc set vpc-a reach 172.16.0.0/24
+check_out "route-hint: the reach prefix when the VPC has one" \
+	"i-1 10.1.0.5 vpc vpc-a: ip route add 172.16.0.0/24 via 10.1.0.1" \
+	c link show ip 10.1.0.5 route-hint
+check_ok "vpc set vpc-a reach none" c vpc set vpc-a reach none
+check_out "route-hint of a VPC without links: nothing" "" \
+	c link show vpc vpc-b route-hint
+check_err "route-hint: via needs an address: exit 255" 255 \
+	'Error: invalid address "gw"' c link show route-hint via gw
+ip -n "$a" link del classic0
+
 # -- route ---------------------------------------------------------------------
 
 check_ok "route add custom via vpn" c route add vpc vpc-a 192.168.9.0/24 via vpn
