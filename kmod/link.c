@@ -27,6 +27,8 @@ static int link_fill(struct sk_buff *skb, struct clink_dev *cd,
 	if (nla_put_string(skb, CLINK_A_INST_ID, link->inst->id) ||
 	    nla_put_in_addr(skb, CLINK_A_INST_ADDR, link->inst->addr) ||
 	    nla_put_string(skb, CLINK_A_VPC_ID, link->vpc->id) ||
+	    (link->dscp != CLINK_DSCP_VPC &&
+	     nla_put_u8(skb, CLINK_A_LINK_DSCP, link->dscp)) ||
 	    clink_nl_put_traffic(skb, CLINK_A_STATS, link->traffic))
 		return -EMSGSIZE;
 	return 0;
@@ -111,12 +113,26 @@ static int check_link(struct clink_dev *cd, struct clink_instance *inst,
 	return 0;
 }
 
+/* A replace of a link that exists: only its own attributes change. */
+static int replace_link(struct clink_dev *cd, struct clink_link *link, u8 dscp)
+{
+	if (link->dscp == dscp)
+		return 0;
+	WRITE_ONCE(link->dscp, dscp);
+	clink_dev_changed(cd);
+	clink_nl_notify(cd, CLINK_CMD_NEW_LINK, link_fill, link,
+			CLINK_EVENT_CHANGED);
+	return 0;
+}
+
 int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *dscp_attr = info->attrs[CLINK_A_LINK_DSCP];
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_instance *inst;
 	struct clink_link *link;
 	struct clink_vpc *vpc;
+	u8 dscp;
 	int ret;
 
 	inst = clink_instance_lookup(info);
@@ -125,6 +141,12 @@ int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info)
 	vpc = clink_vpc_lookup(cd, info->attrs[CLINK_A_VPC_ID], info->extack);
 	if (IS_ERR(vpc))
 		return PTR_ERR(vpc);
+	ret = clink_nl_get_dscp(dscp_attr, CLINK_DSCP_VPC, &dscp, info->extack);
+	if (ret)
+		return ret;
+	link = clink_deref(cd, inst->link);
+	if (link && link->vpc == vpc && clink_nl_replace(info))
+		return replace_link(cd, link, dscp);
 	ret = check_link(cd, inst, vpc, info);
 	if (ret)
 		return ret;
@@ -139,6 +161,7 @@ int clink_nl_new_link(struct sk_buff *skb, struct genl_info *info)
 	}
 	link->inst = inst;
 	link->vpc = vpc;
+	link->dscp = dscp;
 	list_add_tail(&link->vpc_node, &vpc->links);
 	vpc->n_links++;
 	cd->n_links++;

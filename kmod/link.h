@@ -13,6 +13,8 @@ struct clink_link {
 	struct clink_vpc *vpc;
 	struct list_head vpc_node;	/* vpc->links, under cd->lock */
 	struct clink_traffic __percpu *traffic;
+	u8 dscp;			/* outer DSCP, CLINK_DSCP_INHERIT, or: */
+#define CLINK_DSCP_VPC	254		/* the VPC's */
 	struct rcu_head rcu;
 };
 

@@ -58,6 +58,9 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_VPC_MAX_LINKS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
 						&vpc_max_links_range),
 	[CLINK_A_VPC_REACH]		= NLA_POLICY_NESTED(clink_prefix_policy),
+	/* 0..63 or CLINK_DSCP_INHERIT: see clink_nl_get_dscp() */
+	[CLINK_A_VPC_DSCP]		= { .type = NLA_U8 },
+	[CLINK_A_LINK_DSCP]		= { .type = NLA_U8 },
 	[CLINK_A_EP_ADDR]		= ADDR_POLICY,
 	[CLINK_A_EP_VTEP]		= ADDR_POLICY,
 	[CLINK_A_EP_MAC]		= NLA_POLICY_ETH_ADDR,
@@ -113,6 +116,27 @@ bool clink_nl_require(struct genl_info *info, int attr)
 	clink_err(info->extack, NULL, "missing %s",
 		  attr_names[attr] ?: "attribute");
 	return false;
+}
+
+/*
+ * No range says "0..63 or 255", and a validation function on an integer
+ * attribute would trip the core's policy dump (nla_get_range_unsigned()
+ * warns), in the extack of a malformed request and in CTRL_CMD_GETPOLICY:
+ * the handlers check the value, before they change anything.
+ */
+int clink_nl_get_dscp(const struct nlattr *attr, u8 dflt, u8 *dscp,
+		      struct netlink_ext_ack *extack)
+{
+	if (!attr) {
+		*dscp = dflt;
+		return 0;
+	}
+	*dscp = nla_get_u8(attr);
+	if (*dscp <= CLINK_DSCP_MAX || *dscp == CLINK_DSCP_INHERIT)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "DSCP must be 0..63, or 255 to copy the inner packet's");
+	return -ERANGE;
 }
 
 int clink_nl_get_id(struct genl_info *info, int attr,

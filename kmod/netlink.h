@@ -29,6 +29,12 @@ static inline bool clink_nl_replace(const struct genl_info *info)
 
 /* Fails with an extack message when @attr is missing. */
 bool clink_nl_require(struct genl_info *info, int attr);
+/*
+ * The DSCP in @attr (0..63 or CLINK_DSCP_INHERIT), @dflt without it; ERANGE
+ * with an extack message naming @attr otherwise.
+ */
+int clink_nl_get_dscp(const struct nlattr *attr, u8 dflt, u8 *dscp,
+		      struct netlink_ext_ack *extack);
 /* Copies the id string @attr (required, 1..63 chars) zero padded. */
 int clink_nl_get_id(struct genl_info *info, int attr,
 		    char id[CLINK_ID_MAXLEN]);

@@ -6,7 +6,9 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/icmp.h>
 #include <linux/if_arp.h>
+#include <net/icmp.h>
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/udp_tunnel.h>
@@ -109,11 +111,106 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	nskb->dev = cd->dev;
 	ether_addr_copy(dmac, inner_eth(skb)->h_source);
 
-	reason = clink_encap_xmit(cd, nskb, vpc->vni, dmac, from,
-				  vtep ? &vtep->dst_cache : NULL);
+	reason = clink_encap_xmit(cd, nskb, vpc->vni, READ_ONCE(vpc->dscp),
+				  dmac, from, vtep ? &vtep->dst_cache : NULL);
 	if (reason)
 		clink_drop(cd, nskb, reason, false);
 	return 0;
+}
+
+/* What RFC 1812 4.3.2.3 lets an ICMP error quote: 576 bytes in all. */
+#define ICMP_QUOTE_MAX	(576 - sizeof(struct iphdr) - sizeof(struct icmphdr))
+
+/*
+ * Traceroute from a VPC: the inner packet at @nhoff, which passed every
+ * check on its way to a linked instance but whose TTL expires here, is
+ * answered with time exceeded, encapsulated back to @from, the VTEP it came
+ * from, within the kernel's own ICMP budget (net.ipv4.icmp_msgs_per_sec
+ * and icmp_msgs_burst of the device's namespace). Its source is the
+ * gateway's address towards the instance, the one classic instances know
+ * the gateway by. Never for an ICMP error or a fragment but the first
+ * (RFC 1122 3.2.2).
+ */
+static void time_exceeded(struct clink_dev *cd, struct clink_vpc *vpc,
+			  struct sk_buff *skb, unsigned int nhoff, __be32 from)
+{
+	const struct iphdr *orig = (const struct iphdr *)(skb->data + nhoff);
+	struct net *net = dev_net(cd->dev);
+	enum clink_drop_reason reason;
+	struct flowi4 fl4 = {
+		.daddr = orig->daddr,
+		.flowi4_proto = IPPROTO_ICMP,
+	};
+	struct clink_vtep *vtep;
+	struct icmphdr *icmph;
+	struct sk_buff *nskb;
+	struct iphdr *iph;
+	struct rtable *rt;
+	unsigned int len;
+	u8 dmac[ETH_ALEN];
+
+	if (orig->frag_off & htons(IP_OFFSET))
+		return;
+	if (orig->protocol == IPPROTO_ICMP) {
+		u8 _type, *type;
+
+		type = skb_header_pointer(skb, nhoff + orig->ihl * 4,
+					  sizeof(_type), &_type);
+		if (!type || icmp_is_err(*type))
+			return;
+	}
+	if (!icmp_global_allow(net))
+		return;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	ip_rt_put(rt);
+	if (!fl4.saddr)
+		return;
+
+	len = min_t(unsigned int, ntohs(orig->tot_len), ICMP_QUOTE_MAX);
+	nskb = alloc_skb(LL_MAX_HEADER + CLINK_HEADROOM + sizeof(*iph) +
+			 sizeof(*icmph) + len, GFP_ATOMIC);
+	if (!nskb)
+		return;
+	skb_reserve(nskb, LL_MAX_HEADER + CLINK_HEADROOM);
+	skb_reset_network_header(nskb);
+	iph = skb_put(nskb, sizeof(*iph));
+	skb_set_transport_header(nskb, sizeof(*iph));
+	icmph = skb_put_zero(nskb, sizeof(*icmph));
+	if (skb_copy_bits(skb, nhoff, skb_put(nskb, len), len)) {
+		kfree_skb(nskb);
+		return;
+	}
+	icmph->type = ICMP_TIME_EXCEEDED;
+	icmph->code = ICMP_EXC_TTL;
+	icmph->checksum = ip_compute_csum(icmph, sizeof(*icmph) + len);
+
+	*iph = (struct iphdr) {
+		.version = 4,
+		.ihl = sizeof(*iph) / 4,
+		.tos = IPTOS_PREC_INTERNETCONTROL,
+		.tot_len = htons(nskb->len),
+		.ttl = READ_ONCE(net->ipv4.sysctl_ip_default_ttl),
+		.protocol = IPPROTO_ICMP,
+		.saddr = fl4.saddr,
+		.daddr = orig->saddr,
+	};
+	ip_send_check(iph);
+	nskb->protocol = htons(ETH_P_IP);
+	nskb->dev = cd->dev;
+	ether_addr_copy(dmac, inner_eth(skb)->h_source);
+	vtep = source_vtep(cd, vpc, orig->saddr, from);
+
+	reason = clink_encap_xmit(cd, nskb, vpc->vni, READ_ONCE(vpc->dscp),
+				  dmac, from, vtep ? &vtep->dst_cache : NULL);
+	if (reason) {
+		clink_drop(cd, nskb, reason, false);
+		return;
+	}
+	icmp_global_consume(net);
+	ICMPMSGOUT_INC_STATS(net, ICMP_TIME_EXCEEDED);
+	ICMP_INC_STATS(net, ICMP_MIB_OUTMSGS);
 }
 
 int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
@@ -188,6 +285,7 @@ int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	}
 	/* The gateway is a hop: forwarding would only expire it. */
 	if (((const struct iphdr *)(skb->data + INNER_OFF))->ttl <= 1) {
+		time_exceeded(cd, vpc, skb, INNER_OFF, from);
 		reason = CLINK_DROP_TTL;
 		goto drop;
 	}

@@ -82,8 +82,24 @@ static bool too_big(struct sk_buff *skb, struct rtable *rt)
 	return true;
 }
 
+/*
+ * The outer DS field: @dscp, or the inner packet's when CLINK_DSCP_INHERIT;
+ * ECN from the inner packet either way (RFC 6040's normal mode).
+ */
+static u8 outer_tos(struct sk_buff *skb, u8 dscp)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (skb->protocol != htons(ETH_P_IP))
+		return dscp == CLINK_DSCP_INHERIT ? 0 : dscp << 2;
+	if (dscp == CLINK_DSCP_INHERIT)
+		return ip_tunnel_ecn_encap(ip_tunnel_get_dsfield(iph, skb),
+					   iph, skb);
+	return ip_tunnel_ecn_encap(dscp << 2, iph, skb);
+}
+
 enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
-					struct sk_buff *skb, u32 vni,
+					struct sk_buff *skb, u32 vni, u8 dscp,
 					const u8 *dmac, __be32 vtep,
 					struct dst_cache *cache)
 {
@@ -96,7 +112,7 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 	struct ethhdr *eth;
 	struct rtable *rt;
 	__be32 saddr = 0;
-	u8 tos = 0;
+	u8 tos;
 
 	sock = rcu_dereference(cd->sock);
 	if (unlikely(!sock))
@@ -113,10 +129,9 @@ enum clink_drop_reason clink_encap_xmit(struct clink_dev *cd,
 			ip_rt_put(rt);
 			return CLINK_DROP_MTU;
 		}
-		tos = ip_tunnel_ecn_encap(ip_tunnel_get_dsfield(iph, skb),
-					  iph, skb);
 		df = iph->frag_off & htons(IP_DF);
 	}
+	tos = outer_tos(skb, dscp);
 	sport = udp_flow_src_port(net, skb, 0, 0, false);
 
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
@@ -188,6 +203,14 @@ static struct clink_link *icmp_error_link(struct clink_dev *cd,
 	return clink_link_find_addr(cd, quoted->daddr);
 }
 
+/* The link's own DSCP, else its VPC's. */
+static u8 link_dscp(const struct clink_link *link)
+{
+	u8 dscp = READ_ONCE(link->dscp);
+
+	return dscp == CLINK_DSCP_VPC ? READ_ONCE(link->vpc->dscp) : dscp;
+}
+
 netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct clink_dev *cd = netdev_priv(dev);
@@ -238,8 +261,8 @@ netdev_tx_t clink_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	len = skb->len;
-	reason = clink_encap_xmit(cd, skb, vpc->vni, ep->mac, vtep->addr,
-				  &vtep->dst_cache);
+	reason = clink_encap_xmit(cd, skb, vpc->vni, link_dscp(link), ep->mac,
+				  vtep->addr, &vtep->dst_cache);
 	if (reason)
 		goto drop;
 

@@ -105,6 +105,8 @@ static int vpc_fill(struct sk_buff *skb, struct clink_dev *cd, const void *obj)
 	    nla_put_u32(skb, CLINK_A_VPC_MAX_LINKS, vpc->max_links) ||
 	    (vpc->reach.len &&
 	     clink_prefix_put(skb, CLINK_A_VPC_REACH, &vpc->reach)) ||
+	    (vpc->dscp != CLINK_DSCP_INHERIT &&
+	     nla_put_u8(skb, CLINK_A_VPC_DSCP, vpc->dscp)) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_LINKS, vpc->n_links) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_ENDPOINTS, vpc->n_endpoints) ||
 	    nla_put_u32(skb, CLINK_A_VPC_N_ROUTES,
@@ -308,6 +310,7 @@ static int replace_vpc(struct clink_dev *cd, struct clink_vpc *vpc,
 	strscpy_pad(vpc->region, new->region, sizeof(vpc->region));
 	strscpy_pad(vpc->account, new->account, sizeof(vpc->account));
 	vpc->max_links = new->max_links;
+	WRITE_ONCE(vpc->dscp, new->dscp);
 	clink_dev_changed(cd);
 	clink_nl_notify(cd, CLINK_CMD_NEW_VPC, vpc_fill, vpc,
 			CLINK_EVENT_CHANGED);
@@ -352,6 +355,10 @@ int clink_nl_new_vpc(struct sk_buff *skb, struct genl_info *info)
 	clink_nl_get_str(attrs[CLINK_A_VPC_ACCOUNT], new->account, "");
 	if (attrs[CLINK_A_VPC_MAX_LINKS])
 		new->max_links = nla_get_u32(attrs[CLINK_A_VPC_MAX_LINKS]);
+	ret = clink_nl_get_dscp(attrs[CLINK_A_VPC_DSCP], CLINK_DSCP_INHERIT,
+				&new->dscp, info->extack);
+	if (ret)
+		goto err_free;
 	if (attrs[CLINK_A_VPC_REACH]) {
 		ret = parse_reach(attrs[CLINK_A_VPC_REACH], &new->cidr,
 				  &new->reach, info->extack);
@@ -431,21 +438,26 @@ int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *cl_attr = info->attrs[CLINK_A_VPC_CLASSICLINK];
 	struct nlattr *max_attr = info->attrs[CLINK_A_VPC_MAX_LINKS];
 	struct nlattr *reach_attr = info->attrs[CLINK_A_VPC_REACH];
+	struct nlattr *dscp_attr = info->attrs[CLINK_A_VPC_DSCP];
 	struct clink_dev *cd = clink_nl_dev(info);
 	struct clink_prefix reach, old_reach;
 	bool on, reach_changed;
 	struct clink_vpc *vpc;
+	u8 dscp;
 	u32 max;
 	int ret;
 
 	vpc = clink_vpc_lookup(cd, info->attrs[CLINK_A_VPC_ID], info->extack);
 	if (IS_ERR(vpc))
 		return PTR_ERR(vpc);
-	if (!max_attr && !reach_attr &&
+	if (!max_attr && !reach_attr && !dscp_attr &&
 	    !clink_nl_require(info, CLINK_A_VPC_CLASSICLINK))
 		return -EINVAL;
 	on = cl_attr ? nla_get_u8(cl_attr) : vpc->classiclink;
 	max = max_attr ? nla_get_u32(max_attr) : vpc->max_links;
+	ret = clink_nl_get_dscp(dscp_attr, vpc->dscp, &dscp, info->extack);
+	if (ret)
+		return ret;
 	reach = vpc->reach;
 	if (reach_attr) {
 		ret = parse_reach(reach_attr, &vpc->cidr, &reach, info->extack);
@@ -453,7 +465,8 @@ int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info)
 			return ret;
 	}
 	reach_changed = !clink_prefix_equal(&reach, &vpc->reach);
-	if (on == vpc->classiclink && max == vpc->max_links && !reach_changed)
+	if (on == vpc->classiclink && max == vpc->max_links &&
+	    dscp == vpc->dscp && !reach_changed)
 		return 0;
 	if (on && (!vpc->classiclink || reach_changed)) {
 		ret = check_classiclink(cd, vpc, &vpc->cidr, &reach, vpc->region,
@@ -481,6 +494,7 @@ int clink_nl_set_vpc(struct sk_buff *skb, struct genl_info *info)
 	}
 	vpc->classiclink = on;
 	vpc->max_links = max;
+	WRITE_ONCE(vpc->dscp, dscp);
 	clink_dev_changed(cd);
 	clink_nl_notify(cd, CLINK_CMD_SET_VPC, vpc_fill, vpc,
 			CLINK_EVENT_CHANGED);

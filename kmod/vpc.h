@@ -22,6 +22,7 @@ struct clink_vpc {
 	bool classiclink;
 	u32 max_links;			/* 0: cd->max_links_per_vpc */
 	struct clink_prefix reach;	/* len 0: the whole primary CIDR */
+	u8 dscp;			/* outer DSCP, or CLINK_DSCP_INHERIT */
 	struct list_head links;		/* struct clink_link, under cd->lock */
 	u32 n_links, n_endpoints;
 	u32 n_routes;			/* custom routes */

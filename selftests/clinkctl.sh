@@ -434,6 +434,70 @@ check_jq "-j link show" \
 	 (map(.vpc) | unique) == ["vpc-a"] and (map(.ip) | sort) == ["10.1.0.5", "10.1.0.6"]' \
 	c -j link show
 
+# dscp: the outer DSCP of a VPC (default inherit: the inner one's) and of a link
+check_err "dscp above 63: exit 255" 255 \
+	'Error: "dscp" takes 0..63 or inherit, not "64"' c vpc set vpc-b dscp 64
+check_err "dscp takes a number or inherit: exit 255" 255 \
+	'Error: "dscp" takes 0..63 or inherit, not "ef"' c link add i-3 vpc vpc-b dscp ef
+check_ok "vpc set vpc-b dscp 46" c vpc set vpc-b dscp 46
+check_out "vpc show: dscp when set" \
+	"vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1 classiclink off max-links 1000 reach 172.20.1.0/24 dscp 46 links 0 endpoints 0 routes 1 acls 0" \
+	c vpc show vpc-b
+check_jq "-j vpc show: dscp is a number" '.[0].dscp == 46' c -j vpc show vpc-b
+check_ok "vpc set vpc-c dscp 0" c vpc set vpc-c dscp 0
+check_ok "vpc set vpc-c dscp inherit" c vpc set vpc-c dscp inherit
+check_out "vpc show: no dscp after inherit" \
+	"vpc-c vni 300 cidr 10.5.0.0/16 region r1 classiclink off links 0 endpoints 0 routes 1 acls 0" \
+	c vpc show vpc-c
+check_ok "link replace i-1 vpc vpc-a dscp 34" c link replace i-1 vpc vpc-a dscp 34
+check_ok "link replace i-2 vpc vpc-a dscp inherit" c link replace i-2 vpc vpc-a dscp inherit
+check_sorted "link show: a link's own dscp" "i-1 10.1.0.5 vpc vpc-a dscp 34
+i-2 10.1.0.6 vpc vpc-a dscp inherit" c link show
+check_jq "-j link show: dscp a number, or \"inherit\"" \
+	'(map({(.instance): .dscp}) | add) == {"i-1": 34, "i-2": "inherit"}' \
+	c -j link show
+check_err "link replace into another VPC: checked as a new link" 1 \
+	"Error: ClassicLink is disabled on VPC vpc-b" \
+	c link replace i-2 vpc vpc-b dscp 10
+check_err "link add of a linked instance, without replace" 1 \
+	"Error: instance i-1 is already linked to VPC vpc-a" c link add i-1 vpc vpc-a dscp 1
+check_ok "link replace i-2 vpc vpc-a: the VPC's dscp again" c link replace i-2 vpc vpc-a
+check_sorted "... the links stayed, only their dscp changed" "i-1 10.1.0.5 vpc vpc-a dscp 34
+i-2 10.1.0.6 vpc vpc-a" c link show
+check_sorted "... their routes too" "10.1.0.5/32 classiclink instance i-1
+10.1.0.6/32 classiclink instance i-2" sh -c "$CLINKCTL -n $a route show vpc vpc-a | grep classiclink"
+check_ok "link replace i-1 vpc vpc-a" c link replace i-1 vpc vpc-a
+
+# route-hint: the route each linked instance needs towards its VPC
+check_err "route-hint without a route to the instance" 1 \
+	'Error: the gateway has no route to instance i-1 (10.1.0.5); say "via ADDR"' \
+	c link show route-hint
+ip -n "$a" link add classic0 type dummy &&
+	ip -n "$a" addr add 10.1.0.1/24 dev classic0 &&
+	ip -n "$a" link set classic0 up
+check_sorted "route-hint: via the gateway's address towards each instance" \
+	"i-1 10.1.0.5 vpc vpc-a: ip route add 172.16.0.0/16 via 10.1.0.1
+i-2 10.1.0.6 vpc vpc-a: ip route add 172.16.0.0/16 via 10.1.0.1" \
+	c link show route-hint
+check_out "route-hint via ADDR, one instance" \
+	"i-2 10.1.0.6 vpc vpc-a: ip route add 172.16.0.0/16 via 10.1.0.254" \
+	c link show ip 10.1.0.6 route-hint via 10.1.0.254
+check_jq "-j route-hint: instance, ip, vpc, dst, via" \
+	'length == 2 and (map(select(.instance == "i-1")) | .[0] ==
+	 {"instance": "i-1", "ip": "10.1.0.5", "vpc": "vpc-a",
+	  "dst": "172.16.0.0/16", "via": "10.1.0.1"})' \
+	c -j link show route-hint
+check_ok "vpc set vpc-a reach 172.16.0.0/24" c vpc set vpc-a reach 172.16.0.0/24
+check_out "route-hint: the reach prefix when the VPC has one" \
+	"i-1 10.1.0.5 vpc vpc-a: ip route add 172.16.0.0/24 via 10.1.0.1" \
+	c link show ip 10.1.0.5 route-hint
+check_ok "vpc set vpc-a reach none" c vpc set vpc-a reach none
+check_out "route-hint of a VPC without links: nothing" "" \
+	c link show vpc vpc-b route-hint
+check_err "route-hint: via needs an address: exit 255" 255 \
+	'Error: invalid address "gw"' c link show route-hint via gw
+ip -n "$a" link del classic0
+
 # -- route ---------------------------------------------------------------------
 
 check_ok "route add custom via vpn" c route add vpc vpc-a 192.168.9.0/24 via vpn
@@ -767,6 +831,7 @@ check_err "-batch with a command: exit 255" 255 \
 
 # -- save -> -batch round trip -------------------------------------------------
 
+c link replace i-1 vpc vpc-a dscp 34
 run c save
 save1=$OUT
 [ "$RC" -eq 0 ] && [ "$save1" = "# clink configuration of clink0, written by clinkctl save.
@@ -775,7 +840,7 @@ dev set clink0 region r1 max-links-per-vpc 2 classic-space 10.0.0.0/8,100.64.0.0
 
 # VPCs
 vpc add vpc-a vni 100 cidr 172.16.0.0/16 region r1 account a1
-vpc add vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1 reach 172.20.1.0/24
+vpc add vpc-b vni 200 cidr 172.20.0.0/16 region r1 account a1 reach 172.20.1.0/24 dscp 46
 vpc add vpc-c vni 300 cidr 10.5.0.0/16 region r1
 vpc add vpc-d vni 400 cidr 192.168.0.0/16 region r1
 vpc add vpc-r vni 500 cidr 172.30.0.0/16 region r2 account a1
@@ -808,7 +873,7 @@ instance add i-acct ip 10.1.0.9 region r1 account other
 instance add i-q ip 10.1.0.40 region r1 account \"a \\\"b\\\"\"
 
 # links
-link add i-1 vpc vpc-a
+link add i-1 vpc vpc-a dscp 34
 link add i-2 vpc vpc-a" ]
 rc=$?
 [ $rc -eq 0 ] || detail "$save1"

@@ -803,6 +803,7 @@ int cl_parse_vpc(struct nl_msg *msg, void *arg)
 	v->max_links = tb[CLINK_A_VPC_MAX_LINKS] ?
 		(int64_t)nla_get_u32(tb[CLINK_A_VPC_MAX_LINKS]) : -1;
 	cl_get_pfx(tb[CLINK_A_VPC_REACH], &v->reach);
+	v->dscp = tb[CLINK_A_VPC_DSCP] ? cl_u8(tb[CLINK_A_VPC_DSCP], 0) : -1;
 	v->n_links = cl_u32(tb[CLINK_A_VPC_N_LINKS], CL_NONE);
 	v->n_eps = cl_u32(tb[CLINK_A_VPC_N_ENDPOINTS], CL_NONE);
 	v->n_routes = cl_u32(tb[CLINK_A_VPC_N_ROUTES], CL_NONE);
@@ -925,6 +926,7 @@ int cl_parse_link(struct nl_msg *msg, void *arg)
 	cl_str(tb[CLINK_A_INST_ID], l->inst, sizeof(l->inst));
 	l->addr = cl_addr(tb[CLINK_A_INST_ADDR]);
 	cl_str(tb[CLINK_A_VPC_ID], l->vpc, sizeof(l->vpc));
+	l->dscp = tb[CLINK_A_LINK_DSCP] ? cl_u8(tb[CLINK_A_LINK_DSCP], 0) : -1;
 	l->has_stats = !!tb[CLINK_A_STATS];
 	return NL_OK;
 }

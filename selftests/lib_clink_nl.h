@@ -255,6 +255,7 @@ struct cl_vpc_info {
 	int classiclink;
 	int64_t max_links;	/* -1: not reported */
 	struct cl_pfx reach;	/* len 255: not reported */
+	int dscp;		/* -1: not reported */
 	uint32_t n_links, n_eps, n_routes, n_acls;
 	int has_stats;
 };
@@ -303,6 +304,7 @@ struct cl_link {
 	char inst[CL_ID_SZ];
 	uint32_t addr;
 	char vpc[CL_ID_SZ];
+	int dscp;		/* -1: not reported */
 	int has_stats;
 };
 

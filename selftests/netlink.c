@@ -323,6 +323,142 @@ TEST_F(vpc, reach_outside_primary_fails_with_einval)
 	EXPECT_STREQ("error", vpc_reach(c, "vpc-b"));
 }
 
+/* The outer DSCP (CLINK_A_VPC_DSCP, CLINK_A_LINK_DSCP): 0..63 or inherit */
+
+static int vpc_set_dscp(struct clink *c, const char *vpc, unsigned int dscp)
+{
+	return CLREQ(c, CLINK_CMD_SET_VPC, 0, AS(CLINK_A_VPC_ID, vpc),
+		     AU8(CLINK_A_VPC_DSCP, dscp));
+}
+
+/* GET_VPC's DSCP: -1 when not reported (inherit), -2 on error. */
+static int vpc_dscp(struct clink *c, const char *vpc)
+{
+	struct cl_vpc_info v;
+
+	return cl_get_vpc(c, vpc, &v) ? -2 : v.dscp;
+}
+
+/* GET_LINK's DSCP of @inst: -1 when not reported (the VPC's), -2 unlinked. */
+static int link_dscp(struct clink *c, const char *inst)
+{
+	struct cl_vec links = CL_VEC(struct cl_link);
+	int i, r = -2;
+
+	if (cl_links(c, NULL, &links))
+		return -2;
+	for (i = 0; i < (int)links.n; i++)
+		if (!strcmp(CL_AT(&links, struct cl_link, i)->inst, inst))
+			r = CL_AT(&links, struct cl_link, i)->dscp;
+	cl_vec_free(&links);
+	return r;
+}
+
+TEST_F(vpc, dscp_set_inherited_and_refused_out_of_range)
+{
+	struct clink *c = &self->c;
+	unsigned int bad[] = { 64, 100, 254 };
+	unsigned int i;
+
+	ASSERT_CL_OK(c, cl_vpc_new(c, "vpc-a", 100, "172.16.0.0/16"));
+	EXPECT_EQ(-1, vpc_dscp(c, "vpc-a"));
+	ASSERT_CL_OK(c, vpc_set_dscp(c, "vpc-a", 46));
+	EXPECT_EQ(46, vpc_dscp(c, "vpc-a"));
+	EXPECT_CL_OK(c, vpc_set_dscp(c, "vpc-a", 0));
+	EXPECT_EQ(0, vpc_dscp(c, "vpc-a"));
+	EXPECT_CL_OK(c, vpc_set_dscp(c, "vpc-a", CLINK_DSCP_MAX));
+	EXPECT_EQ(CLINK_DSCP_MAX, vpc_dscp(c, "vpc-a"));
+	/* bad input changes nothing, ClassicLink included */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_SET_VPC, 0,
+					AS(CLINK_A_VPC_ID, "vpc-a"),
+					AU8(CLINK_A_VPC_CLASSICLINK, 1),
+					AU8(CLINK_A_VPC_DSCP, bad[i])),
+			       -ERANGE, "DSCP must be 0..63,255");
+		EXPECT_TRUE(c->has_off && c->bad_type == CLINK_A_VPC_DSCP);
+	}
+	EXPECT_EQ(CLINK_DSCP_MAX, vpc_dscp(c, "vpc-a"));
+	EXPECT_EQ(0, vpc_classiclink(c, "vpc-a"));
+	/* the other settings are left as they were */
+	EXPECT_STREQ("none", vpc_reach(c, "vpc-a"));
+	EXPECT_EQ(0, vpc_max_links(c, "vpc-a"));
+	/* inherit: back to the default, reported as absent */
+	ASSERT_CL_OK(c, vpc_set_dscp(c, "vpc-a", CLINK_DSCP_INHERIT));
+	EXPECT_EQ(-1, vpc_dscp(c, "vpc-a"));
+
+	/* NEW_VPC takes it; a replace without it goes back to inherit */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0,
+			      AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+			      APFX(CLINK_A_VPC_CIDR, "172.17.0.0/16"),
+			      AU8(CLINK_A_VPC_DSCP, 10)));
+	EXPECT_EQ(10, vpc_dscp(c, "vpc-b"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0, AFLAG(CLINK_A_REPLACE),
+			      AS(CLINK_A_VPC_ID, "vpc-b"), AU32(CLINK_A_VPC_VNI, 101),
+			      APFX(CLINK_A_VPC_CIDR, "172.17.0.0/16")));
+	EXPECT_EQ(-1, vpc_dscp(c, "vpc-b"));
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_VPC, 0,
+				AS(CLINK_A_VPC_ID, "vpc-c"), AU32(CLINK_A_VPC_VNI, 102),
+				APFX(CLINK_A_VPC_CIDR, "172.18.0.0/16"),
+				AU8(CLINK_A_VPC_DSCP, 64)),
+		       -ERANGE, "DSCP must be 0..63");
+	EXPECT_EQ(-2, vpc_dscp(c, "vpc-c"));
+}
+
+TEST_F(vpc, link_dscp_overrides_and_replace_keeps_the_link)
+{
+	struct clink *c = &self->c;
+
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-a", 100, "172.16.0.0/16"));
+	ASSERT_CL_OK(c, cl_vpc_cl(c, "vpc-b", 101, "172.17.0.0/16"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-1", "10.1.2.3"));
+	ASSERT_CL_OK(c, cl_inst_new(c, "i-2", "10.1.2.4"));
+
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AS(CLINK_A_INST_ID, "i-1"),
+				AS(CLINK_A_VPC_ID, "vpc-a"),
+				AU8(CLINK_A_LINK_DSCP, 64)),
+		       -ERANGE, "DSCP must be 0..63");
+	EXPECT_EQ(0, n_links(c, NULL));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AS(CLINK_A_INST_ID, "i-1"),
+			      AS(CLINK_A_VPC_ID, "vpc-a"), AU8(CLINK_A_LINK_DSCP, 34)));
+	EXPECT_EQ(34, link_dscp(c, "i-1"));
+	ASSERT_CL_OK(c, cl_link(c, "i-2", "vpc-a"));
+	EXPECT_EQ(-1, link_dscp(c, "i-2"));
+
+	/* without replace, linking again is EEXIST and changes nothing */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AS(CLINK_A_INST_ID, "i-1"),
+				AS(CLINK_A_VPC_ID, "vpc-a"),
+				AU8(CLINK_A_LINK_DSCP, 10)),
+		       -EEXIST, "already linked");
+	EXPECT_EQ(34, link_dscp(c, "i-1"));
+	/* replace: the DSCP only, the link (and its route) stays */
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AREPLACE,
+			      AS(CLINK_A_INST_ID, "i-1"), AS(CLINK_A_VPC_ID, "vpc-a"),
+			      AU8(CLINK_A_LINK_DSCP, CLINK_DSCP_INHERIT)));
+	EXPECT_EQ(CLINK_DSCP_INHERIT, link_dscp(c, "i-1"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AREPLACE,
+			      AS(CLINK_A_INST_ID, "i-1"), AS(CLINK_A_VPC_ID, "vpc-a")));
+	EXPECT_EQ(-1, link_dscp(c, "i-1"));
+	EXPECT_EQ(2, n_links(c, NULL));
+	/* a bad value in a replace changes nothing either */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AREPLACE,
+				AS(CLINK_A_INST_ID, "i-2"), AS(CLINK_A_VPC_ID, "vpc-a"),
+				AU8(CLINK_A_LINK_DSCP, 200)),
+		       -ERANGE, "DSCP must be 0..63");
+	EXPECT_EQ(-1, link_dscp(c, "i-2"));
+	/* a replace to another VPC does not move the link */
+	EXPECT_CL_FAIL(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AREPLACE,
+				AS(CLINK_A_INST_ID, "i-2"), AS(CLINK_A_VPC_ID, "vpc-b"),
+				AU8(CLINK_A_LINK_DSCP, 10)),
+		       -EEXIST, "already linked to VPC vpc-a");
+	EXPECT_EQ(-1, link_dscp(c, "i-2"));
+	/* a replace of an instance not linked links it */
+	ASSERT_CL_OK(c, cl_unlink(c, "i-2"));
+	ASSERT_CL_OK(c, CLREQ(c, CLINK_CMD_NEW_LINK, 0, AREPLACE,
+			      AS(CLINK_A_INST_ID, "i-2"), AS(CLINK_A_VPC_ID, "vpc-b"),
+			      AU8(CLINK_A_LINK_DSCP, 8)));
+	EXPECT_EQ(8, link_dscp(c, "i-2"));
+}
+
 /*
  * Alibaba: the classic network is 10.0.0.0/8 but 10.111.0.0/16; VPCs of
  * 10.111.0.0/16, 172.16.0.0/12 and 192.168.0.0/16 may use ClassicLink, and

@@ -141,6 +141,13 @@ void print_traffic(const struct nlattr *nest);
 void print_prefix_list(const char *key, const char *keyword,
 		       const struct nlattr *nest);
 void print_prefix(const char *key, const char *fmt, const struct nlattr *nest);
+/* A DSCP attribute, when present: " dscp N" or " dscp inherit". */
+void print_dscp(const struct nlattr *a);
+/*
+ * dscp { 0..63 | inherit }: the value of a CLINK_A_*_DSCP attribute, or
+ * the usage error (@usage) naming the argument.
+ */
+int parse_dscp(const char *usage, const char *arg, uint8_t *dscp);
 void print_addr(const char *key, const char *fmt, const struct nlattr *a);
 
 #endif /* _CLINKCTL_H */

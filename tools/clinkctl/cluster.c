@@ -113,6 +113,8 @@ static int links_of(struct wtx *t, const char *vpc, size_t *n)
 /* vpc add / replace: the record, its VNI's index entry. */
 /* the etcd records have no reach prefix yet: never drop it silently */
 #define NO_REACH "the reach of a VPC is not kept in etcd yet; set it on each gateway without -E"
+/* nor DSCP */
+#define NO_DSCP "the DSCP of a VPC or link is not kept in etcd yet; set it on each gateway without -E"
 
 static int w_vpc_new(struct wtx *t, const struct req *r)
 {
@@ -125,6 +127,8 @@ static int w_vpc_new(struct wtx *t, const struct req *r)
 
 	if (r->tb[CLINK_A_VPC_REACH])
 		return cluster_err(NO_REACH);
+	if (r->tb[CLINK_A_VPC_DSCP])
+		return cluster_err(NO_DSCP);
 	rec = req_record(r, REC_VPC);
 	if (!rec)
 		return cluster_err("out of memory");
@@ -200,6 +204,8 @@ static int w_vpc_set(struct wtx *t, const struct req *r)
 	/* the etcd records have no reach prefix yet: never drop it silently */
 	if (r->tb[CLINK_A_VPC_REACH])
 		return cluster_err(NO_REACH);
+	if (r->tb[CLINK_A_VPC_DSCP])
+		return cluster_err(NO_DSCP);
 	ret = need_vpc(t, id, &vpc);
 	if (ret)
 		return ret;
@@ -494,6 +500,8 @@ static int w_link_new(struct wtx *t, const struct req *r)
 	size_t links;
 	int ret = EXIT_RUNTIME, have;
 
+	if (r->tb[CLINK_A_LINK_DSCP])
+		return cluster_err(NO_DSCP);
 	if (need(t, "instance", inst, "instance %s does not exist", &ir) ||
 	    need_vpc(t, vpc_id, &vpc))
 		goto out;
@@ -504,6 +512,11 @@ static int w_link_new(struct wtx *t, const struct req *r)
 	have = tx_record(t, KEY(k, "config/link/%s", inst), &link);
 	if (have < 0)
 		goto out;
+	/* a replace has nothing to change: a link record has no DSCP */
+	if (have && r->replace && !strcmp(str_of(link, "vpc-id"), vpc_id)) {
+		ret = 0;
+		goto out;
+	}
 	if (have) {
 		ret = cluster_err("instance %s is already linked to VPC %s", inst,
 			    str_of(link, "vpc-id"));

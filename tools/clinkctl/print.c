@@ -87,3 +87,31 @@ void print_addr(const char *key, const char *fmt, const struct nlattr *a)
 	if (a)
 		print_string(key, fmt, format_addr(buf, get_addr(a)));
 }
+
+void print_dscp(const struct nlattr *a)
+{
+	uint8_t dscp;
+
+	if (!a)
+		return;
+	dscp = mnl_attr_get_u8(a);
+	if (dscp == CLINK_DSCP_INHERIT)
+		print_string("dscp", " dscp %s", "inherit");
+	else
+		print_uint("dscp", " dscp %llu", dscp);
+}
+
+int parse_dscp(const char *usage, const char *arg, uint8_t *dscp)
+{
+	uint32_t v;
+
+	if (!strcmp(arg, "inherit")) {
+		*dscp = CLINK_DSCP_INHERIT;
+		return 0;
+	}
+	if (parse_u32_range(arg, 0, CLINK_DSCP_MAX, &v))
+		return usage_error(usage, "\"dscp\" takes 0..%d or inherit, not \"%s\"",
+				   CLINK_DSCP_MAX, arg);
+	*dscp = v;
+	return 0;
+}

@@ -214,6 +214,21 @@ static int dev_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* " dscp N" or " dscp inherit" appended to @buf, when @a is there. */
+static void dscp_word(char *buf, size_t size, const struct nlattr *a)
+{
+	size_t len = strlen(buf);
+	uint8_t dscp;
+
+	if (!a)
+		return;
+	dscp = mnl_attr_get_u8(a);
+	if (dscp == CLINK_DSCP_INHERIT)
+		snprintf(buf + len, size - len, " dscp inherit");
+	else
+		snprintf(buf + len, size - len, " dscp %u", dscp);
+}
+
 static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 {
 	char p[PREFIX_STRLEN], extra[256] = "";
@@ -239,6 +254,7 @@ static int vpc_cb(const struct nlmsghdr *nlh, void *data)
 	if (get_prefix(tb[CLINK_A_VPC_REACH], &reach))
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 " reach %s", format_prefix(p, &reach));
+	dscp_word(extra, sizeof(extra), tb[CLINK_A_VPC_DSCP]);
 	add_line(s, &s->sec[S_VPC], "vpc add %s vni %u cidr %s%s%s", qid,
 		 mnl_attr_get_u32(tb[CLINK_A_VPC_VNI]), format_prefix(p, &cidr),
 		 extra, s->suffix);
@@ -363,13 +379,15 @@ static int instance_cb(const struct nlmsghdr *nlh, void *data)
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct save *s = data;
+	char extra[32] = "";
 	clink_tb_t tb;
 
 	genl_parse(nlh, tb);
 	if (!tb[CLINK_A_INST_ID] || !tb[CLINK_A_VPC_ID])
 		return MNL_CB_OK;
-	add_line(s, &s->sec[S_LINK], "link add %s vpc %s%s", word(tb[CLINK_A_INST_ID]),
-		 word(tb[CLINK_A_VPC_ID]), s->suffix);
+	dscp_word(extra, sizeof(extra), tb[CLINK_A_LINK_DSCP]);
+	add_line(s, &s->sec[S_LINK], "link add %s vpc %s%s%s", word(tb[CLINK_A_INST_ID]),
+		 word(tb[CLINK_A_VPC_ID]), extra, s->suffix);
 	return MNL_CB_OK;
 }
 

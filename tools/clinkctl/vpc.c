@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * clinkctl vpc: VPCs, their secondary CIDRs, the ClassicLink switch, the
- * per-VPC limit of links and the reach prefix.
+ * per-VPC limit of links, the reach prefix and the outer DSCP.
  */
 
 #include <stdio.h>
@@ -13,9 +13,11 @@
 static const char vpc_usage[] =
 "Usage: clinkctl vpc { add | replace } ID vni VNI cidr PREFIX\n"
 "                    [ region REGION ] [ account ACCOUNT ]\n"
-"                    [ reach { PREFIX | none } ] [ dev NAME ]\n"
+"                    [ reach { PREFIX | none } ] [ dscp { DSCP | inherit } ]\n"
+"                    [ dev NAME ]\n"
 "       clinkctl vpc set ID [ classiclink { on | off } ] [ max-links N ]\n"
-"                    [ reach { PREFIX | none } ] [ dev NAME ]\n"
+"                    [ reach { PREFIX | none } ] [ dscp { DSCP | inherit } ]\n"
+"                    [ dev NAME ]\n"
 "       clinkctl vpc cidr { add | del } ID PREFIX [ dev NAME ]\n"
 "       clinkctl vpc del ID [ dev NAME ]\n"
 "       clinkctl vpc show [ ID ] [ dev NAME ]\n";
@@ -39,9 +41,11 @@ static int vpc_new(int argc, char **argv, bool replace)
 {
 	const char *id, *region = NULL, *account = NULL;
 	bool has_vni = false, has_cidr = false, has_reach = false;
+	bool has_dscp = false;
 	struct prefix cidr, reach;
 	struct nlmsghdr *nlh;
 	uint32_t vni = 0;
+	uint8_t dscp = 0;
 
 	if (argc < 1)
 		return usage_error(USAGE, "VPC ID required");
@@ -72,6 +76,11 @@ static int vpc_new(int argc, char **argv, bool replace)
 			if (parse_reach(*argv, &reach))
 				return EXIT_USAGE;
 			has_reach = true;
+		} else if (matches(*argv, "dscp")) {
+			NEXT_ARG();
+			if (parse_dscp(USAGE, *argv, &dscp))
+				return EXIT_USAGE;
+			has_dscp = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
 			DEV_ARG(cur_dev);
@@ -98,6 +107,8 @@ static int vpc_new(int argc, char **argv, bool replace)
 		nl_put_strz(nlh, CLINK_A_VPC_ACCOUNT, account);
 	if (has_reach)
 		put_prefix(nlh, CLINK_A_VPC_REACH, &reach);
+	if (has_dscp)
+		nl_put_u8(nlh, CLINK_A_VPC_DSCP, dscp);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -115,7 +126,9 @@ static int vpc_set(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
 	bool has_cl = false, cl = false, has_max = false, has_reach = false;
+	bool has_dscp = false;
 	struct prefix reach;
+	uint8_t dscp = 0;
 	uint32_t max = 0;
 	const char *id;
 
@@ -144,6 +157,11 @@ static int vpc_set(int argc, char **argv)
 			if (parse_reach(*argv, &reach))
 				return EXIT_USAGE;
 			has_reach = true;
+		} else if (matches(*argv, "dscp")) {
+			NEXT_ARG();
+			if (parse_dscp(USAGE, *argv, &dscp))
+				return EXIT_USAGE;
+			has_dscp = true;
 		} else if (matches(*argv, "dev")) {
 			NEXT_ARG();
 			DEV_ARG(cur_dev);
@@ -151,7 +169,7 @@ static int vpc_set(int argc, char **argv)
 			return usage_error(USAGE, "unknown argument \"%s\"", *argv);
 		}
 	}
-	if (!has_cl && !has_max && !has_reach)
+	if (!has_cl && !has_max && !has_reach && !has_dscp)
 		return usage_error(USAGE, "nothing to set");
 	nlh = genl_msg(CLINK_CMD_SET_VPC, 0, cur_dev);
 	if (!nlh)
@@ -163,6 +181,8 @@ static int vpc_set(int argc, char **argv)
 		nl_put_u32(nlh, CLINK_A_VPC_MAX_LINKS, max);
 	if (has_reach)
 		put_prefix(nlh, CLINK_A_VPC_REACH, &reach);
+	if (has_dscp)
+		nl_put_u8(nlh, CLINK_A_VPC_DSCP, dscp);
 	return genl_talk(nlh, NULL, NULL);
 }
 
@@ -278,6 +298,7 @@ void vpc_print(clink_tb_t tb)
 		print_uint("max_links", " max-links %llu",
 			   mnl_attr_get_u32(tb[CLINK_A_VPC_MAX_LINKS]));
 	print_prefix("reach", " reach %s", tb[CLINK_A_VPC_REACH]);
+	print_dscp(tb[CLINK_A_VPC_DSCP]);
 	if (tb[CLINK_A_VPC_N_LINKS])
 		print_uint("links", " links %llu",
 			   mnl_attr_get_u32(tb[CLINK_A_VPC_N_LINKS]));

@@ -101,6 +101,8 @@ static const struct attr_desc attrs[CLINK_A_MAX + 1] = {
 	A(CLINK_A_VPC_MAX_LINKS, "vpc-max-links", ATTR_U32),
 	A(CLINK_A_VPC_REACH, "vpc-reach", ATTR_PREFIX),
 	A(CLINK_A_DEV_PROFILE, "dev-profile", ATTR_U8),
+	A(CLINK_A_VPC_DSCP, "vpc-dscp", ATTR_U8),
+	A(CLINK_A_LINK_DSCP, "link-dscp", ATTR_U8),
 	A(CLINK_A_VPC_N_LINKS, "vpc-n-links", ATTR_U32),
 	A(CLINK_A_VPC_N_ENDPOINTS, "vpc-n-endpoints", ATTR_U32),
 	A(CLINK_A_VPC_N_ROUTES, "vpc-n-routes", ATTR_U32),

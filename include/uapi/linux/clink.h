@@ -56,7 +56,8 @@
  * (what `ip route replace` does) or created when it does not exist. A
  * controller can therefore re-apply its whole configuration idempotently.
  * A replace sets every attribute of the request; optional attributes it
- * lacks take their defaults, not their old values. Other commands ignore
+ * lacks take their defaults, not their old values. NEW_LINK honours it
+ * for a link's own attributes only (see there). Other commands ignore
  * CLINK_A_REPLACE.
  * SET_VPC with the current ClassicLink setting and SET_INSTANCE with the
  * current address succeed and change nothing (no event).
@@ -172,6 +173,14 @@
  *                       outside it and VPC packets to them from outside
  *                       it (Alibaba's vSwitch rule: a VPC of 10.0.0.0/8
  *                       talks to the classic network from 10.111.0.0/16).
+ *    CLINK_A_VPC_DSCP: u8, 0..63, or CLINK_DSCP_INHERIT (the default): the
+ *                      DSCP of the outer IPv4 header of what the gateway
+ *                      encapsulates into the VPC; CLINK_DSCP_INHERIT copies
+ *                      the inner packet's DSCP, as the gateway always did.
+ *                      A link's CLINK_A_LINK_DSCP overrides it. ECN is
+ *                      copied from the inner header either way (RFC 6040).
+ *                      Any other value fails with ERANGE ("DSCP must be
+ *                      0..63, or 255 to copy the inner packet's").
  *   A new VPC has ClassicLink disabled. Its route table holds one `local`
  *   route per CIDR. Replacing a VPC that has linked instances may not change
  *   its VNI, CIDR, region or account (EBUSY), nor bring its limit of links
@@ -186,6 +195,8 @@
  *    CLINK_A_VPC_CLASSICLINK: u8 0|1
  *    CLINK_A_VPC_MAX_LINKS: u32, as in NEW_VPC (0: the device's limit)
  *    CLINK_A_VPC_REACH: prefix, as in NEW_VPC (0.0.0.0/0: none)
+ *    CLINK_A_VPC_DSCP: u8, as in NEW_VPC (CLINK_DSCP_INHERIT: back to
+ *                      copying the inner DSCP)
  *   All or nothing. Enabling ClassicLink fails (EINVAL) when the primary
  *   CIDR (the reach prefix when the VPC has one) overlaps the classic
  *   space, lies outside every vpc-eligible prefix (when that list is set),
@@ -197,9 +208,9 @@
  *   with the device's limits, lowering a quota never unlinks anyone; unlink
  *   first. That includes 0 when the device's max-links-per-vpc is below the
  *   count. A request without _MAX_LINKS leaves the quota as it is, one
- *   without _REACH the reach prefix. Changing the reach prefix while
- *   ClassicLink is (or becomes) enabled runs the checks above again on the
- *   new one; linked instances stay linked.
+ *   without _REACH the reach prefix, one without _DSCP the DSCP. Changing
+ *   the reach prefix while ClassicLink is (or becomes) enabled runs the
+ *   checks above again on the new one; linked instances stay linked.
  *
  * CLINK_CMD_DEL_VPC
  *    CLINK_A_VPC_ID. EBUSY while instances are linked. Frees its routes,
@@ -208,7 +219,8 @@
  * CLINK_CMD_GET_VPC
  *   do (CLINK_A_VPC_ID) or dump. Replies with CLINK_A_VPC_ID, _VNI, _CIDR,
  *   _SECONDARY, _REGION, _ACCOUNT, _CLASSICLINK, _MAX_LINKS (0: the
- *   device's max-links-per-vpc applies), _REACH (only when set), _N_LINKS,
+ *   device's max-links-per-vpc applies), _REACH (only when set), _DSCP
+ *   (only when not CLINK_DSCP_INHERIT), _N_LINKS,
  *   _N_ENDPOINTS, _N_ROUTES, _N_ACLS and CLINK_A_STATS (per-VPC traffic). _N_ROUTES
  *   counts every route GET_ROUTE lists: local, classiclink and custom.
  *
@@ -275,8 +287,17 @@
  *   do (CLINK_A_INST_ID) or dump. Replies with CLINK_A_INST_ID, _ADDR,
  *   _REGION, _ACCOUNT, and CLINK_A_VPC_ID when linked.
  *
- * CLINK_CMD_NEW_LINK
- *    CLINK_A_INST_ID, CLINK_A_VPC_ID. Fails unless both exist (ENOENT),
+ * CLINK_CMD_NEW_LINK (CLINK_A_REPLACE honoured, see below)
+ *    CLINK_A_INST_ID, CLINK_A_VPC_ID, and optionally
+ *    CLINK_A_LINK_DSCP: u8, 0..63 or CLINK_DSCP_INHERIT, the outer DSCP of
+ *                       this link's traffic into the VPC, overriding the
+ *                       VPC's CLINK_A_VPC_DSCP (CLINK_DSCP_INHERIT: copy the
+ *                       inner DSCP whatever the VPC says). Without it the
+ *                       VPC's setting applies.
+ *   With CLINK_A_REPLACE, an instance already linked to the same VPC only
+ *   gets the request's CLINK_A_LINK_DSCP (none: the VPC's again); linked
+ *   to another VPC, it fails with EEXIST as without.
+ *   Fails unless both exist (ENOENT),
  *    the VPC has ClassicLink enabled (EINVAL), the instance IP lies in the
  *    classic space (EINVAL), regions match (EXDEV), accounts match (EXDEV),
  *    the instance is not linked yet (EEXIST; the message names its VPC) and
@@ -297,7 +318,8 @@
  * CLINK_CMD_GET_LINK
  *   dump, optionally filtered by CLINK_A_VPC_ID and/or CLINK_A_INST_ADDR.
  *   One message per link: CLINK_A_INST_ID, CLINK_A_INST_ADDR,
- *   CLINK_A_VPC_ID, CLINK_A_STATS (traffic of this link).
+ *   CLINK_A_VPC_ID, CLINK_A_LINK_DSCP (only when the link has its own),
+ *   CLINK_A_STATS (traffic of this link).
  *
  * CLINK_CMD_NEW_ACL (CLINK_A_REPLACE honoured), CLINK_CMD_DEL_ACL
  *    CLINK_A_VPC_ID, CLINK_A_ACL_PRIO: u32 (required, unique per VPC; lower
@@ -372,6 +394,8 @@
 #define CLINK_DEFAULT_MAX_INSTANCES	1048576
 #define CLINK_DEFAULT_MAX_LINKS		1048576
 #define CLINK_DEFAULT_MAX_ENDPOINTS	1048576
+#define CLINK_DSCP_MAX		63
+#define CLINK_DSCP_INHERIT	255	/* copy the inner packet's DSCP */
 
 enum clink_cmd {
 	CLINK_CMD_UNSPEC,
@@ -476,6 +500,8 @@ enum clink_attr {
 	CLINK_A_VPC_MAX_LINKS,		/* u32, 0 = the device's limit */
 	CLINK_A_VPC_REACH,		/* prefix, 0.0.0.0/0 = the primary CIDR */
 	CLINK_A_DEV_PROFILE,		/* u8, enum clink_profile */
+	CLINK_A_VPC_DSCP,		/* u8, 0..63 or CLINK_DSCP_INHERIT */
+	CLINK_A_LINK_DSCP,		/* u8, 0..63 or CLINK_DSCP_INHERIT */
 
 	__CLINK_A_MAX
 };
@@ -523,7 +549,7 @@ enum clink_drop_reason {
 	CLINK_DROP_NOT_IPV4,		/* inner frame neither IPv4 nor ARP */
 	CLINK_DROP_MTU,			/* too big, ICMP frag-needed sent */
 	CLINK_DROP_NO_ROUTE,		/* no underlay route to the VTEP */
-	CLINK_DROP_TTL,			/* inner TTL expired */
+	CLINK_DROP_TTL,			/* inner TTL expired (time exceeded sent) */
 	CLINK_DROP_NOMEM,		/* allocation or headroom failure */
 	CLINK_DROP_VTEP_MISMATCH,	/* inner source not an endpoint behind the outer source */
 	CLINK_DROP_OUTSIDE_REACH,	/* VPC address outside the VPC's reach prefix */

@@ -176,6 +176,18 @@ check_err "vpc set reach: refused, the records do not carry it" \
 check_err "vpc add with reach: refused likewise" \
 	"Error: the reach of a VPC is not kept in etcd yet; set it on each gateway without -E" \
 	c vpc add vpc-x vni 999 cidr 172.30.0.0/16 reach 172.30.1.0/24
+check_err "vpc set dscp: refused, the records do not carry it" \
+	"Error: the DSCP of a VPC or link is not kept in etcd yet; set it on each gateway without -E" \
+	c vpc set vpc-a dscp 46
+check_err "vpc replace with dscp inherit: refused likewise" \
+	"Error: the DSCP of a VPC or link is not kept in etcd yet; set it on each gateway without -E" \
+	c vpc replace vpc-a vni 100 cidr 172.16.0.0/16 dscp inherit
+check_err "link replace with dscp: refused likewise" \
+	"Error: the DSCP of a VPC or link is not kept in etcd yet; set it on each gateway without -E" \
+	c link replace i-1 vpc vpc-a dscp 10
+run c link replace i-1 vpc vpc-a
+[ "$RC" -eq 0 ] && [ ! -s "$tmp/err" ]
+ok $? "link replace without dscp of an existing link: nothing to change"
 run ectl get --prefix --keys-only /clink/t1/
 [ "$(sed '/^$/d' "$tmp/out")" = "$(cat "$tmp/keys")" ]
 ok $? "refused commands changed no key"
