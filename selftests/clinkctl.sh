@@ -144,7 +144,7 @@ run "$CLINKCTL" help
 [ "$RC" -eq 0 ] && grep -q '^Usage: clinkctl' <<<"$OUT"
 log_test $? "help: usage on stdout, exit 0"
 
-for obj in dev vpc endpoint route instance link acl monitor save; do
+for obj in dev vpc endpoint route instance link acl monitor save service vpce; do
 	run "$CLINKCTL" "$obj" help
 	if [ "$RC" -ne 0 ] || ! grep -q "^Usage: clinkctl $obj" <<<"$OUT"; then
 		detail "$obj help: exit $RC, $OUT"

@@ -130,12 +130,28 @@ test_netlink()
 		"VPC vpc-c has 0 services and 2 VPC endpoints" \
 		clinkctl_gw vpc del vpc-c
 
+	bg_start "$CLINKCTL" -n "$gw" monitor service vpce >"$tmp/monitor"
+	MON_PID=$BG_PID
+	sleep 1
 	clinkctl_gw service add s1 vpc vpc-p proto udp port 7 backend "$VM_IP" \
 		snat 172.16.1.9 allow vpc vpc-x &&
 		clinkctl_gw vpce add e1 vpc vpc-x ip 172.16.2.9 service s1 &&
 		clinkctl_gw vpce del e1 && clinkctl_gw service del s1
 	log_test $? "a service allowing a VPC of another account by id: vpce added"
 	clinkctl_gw vpc del vpc-x
+
+	wait_for -t 10 grep -q "^service del s1 " "$tmp/monitor"
+	bg_stop "$MON_PID"
+	printf '%s\n' \
+		"service add s1 vpc vpc-p proto udp port 7 backend $VM_IP:7 snat 172.16.1.9 allow vpc vpc-x accepting on vpces 0" \
+		"vpce add e1 vpc vpc-x ip 172.16.2.9 service s1 state allowed sessions 0" \
+		"vpce del e1 vpc vpc-x ip 172.16.2.9 service s1 state allowed sessions 0" \
+		"service del s1 vpc vpc-p proto udp port 7 backend $VM_IP:7 snat 172.16.1.9 allow vpc vpc-x accepting on vpces 0" \
+		>"$tmp/monitor.want"
+	diff -u "$tmp/monitor.want" "$tmp/monitor" >"$tmp/monitor.diff"
+	rc=$?
+	[ $rc -eq 0 ] || detail "$(cat "$tmp/monitor.diff")"
+	log_test $rc "monitor service vpce: one line per event"
 
 	clinkctl_gw -j service show svc-tcp >"$tmp/svc.json" &&
 		jq -e --arg b "$VM_IP:80" --arg s "$SNAT_TCP" '.[0] |
