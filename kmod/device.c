@@ -20,6 +20,7 @@
 #include "instance.h"
 #include "netlink.h"
 #include "profile.h"
+#include "service.h"
 #include "send.h"
 #include "socket.h"
 #include "vpc.h"
@@ -96,6 +97,7 @@ static void clink_uninit(struct net_device *dev)
 	mutex_lock(&cd->lock);
 	cd->dead = true;
 	clink_instance_free_all(cd);
+	clink_pl_free_all(cd);
 	clink_endpoint_free_all(cd);
 	clink_vpc_free_all(cd);
 	mutex_unlock(&cd->lock);
@@ -129,6 +131,7 @@ static void clink_destruct(struct net_device *dev)
 	 * Tables are empty since ndo_uninit; objects may still be in RCU.
 	 * The counters go only now: the stack may read them until here.
 	 */
+	clink_pl_uninit(cd);
 	clink_instance_uninit(cd);
 	clink_endpoint_uninit(cd);
 	clink_vpc_uninit(cd);
@@ -529,24 +532,29 @@ static int clink_newlink(struct net *src_net, struct net_device *dev,
 	ret = clink_instance_init(cd);
 	if (ret)
 		goto err_uninit_endpoint;
+	ret = clink_pl_init(cd);
+	if (ret)
+		goto err_uninit_instance;
 
 	ret = clink_dev_cfg_parse(&cfg, data, false, extack);
 	if (ret)
-		goto err_uninit_instance;
+		goto err_uninit_pl;
 	mutex_lock(&cd->lock);
 	ret = clink_dev_configure(cd, &cfg, extack);
 	mutex_unlock(&cd->lock);
 	if (ret)
-		goto err_uninit_instance;
+		goto err_uninit_pl;
 
 	ret = register_netdevice(dev);
 	if (ret)
-		goto err_uninit_instance;
+		goto err_uninit_pl;
 	list_add_rcu(&cd->list, &cn->devices);
 	/* Set only now so that a failing register_netdevice leaves it to us. */
 	dev->priv_destructor = clink_destruct;
 	return 0;
 
+err_uninit_pl:
+	clink_pl_uninit(cd);
 err_uninit_instance:
 	clink_instance_uninit(cd);
 err_uninit_endpoint:

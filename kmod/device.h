@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/rtnetlink.h>
 #include <linux/rhashtable.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/u64_stats_sync.h>
 #include <net/gro_cells.h>
@@ -88,6 +89,19 @@ struct clink_dev {
 	struct xarray eps;		/* dump order, index = ep->index */
 	struct rhashtable vteps;	/* struct clink_vtep, key addr */
 	u32 vpc_next, inst_next, ep_next;	/* xa_alloc_cyclic() state */
+
+	/* PrivateLink: service.c, session.c */
+	struct rhashtable services;	/* struct clink_service, key id */
+	struct xarray svcs;		/* dump order */
+	struct rhashtable vpces;	/* struct clink_vpce, key id */
+	struct xarray vpce_xa;		/* dump order */
+	struct rhashtable pl_addrs;	/* struct clink_pl_addr */
+	u32 svc_next, vpce_next;
+	u32 n_services, n_vpces;
+	struct rhashtable sess_fwd;	/* struct clink_session, key fwd */
+	struct rhashtable sess_rev;	/* struct clink_session, key rev */
+	atomic_t n_sessions;
+	struct delayed_work sess_gc;
 
 	/* datapath */
 	struct socket __rcu *sock;

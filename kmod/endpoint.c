@@ -8,6 +8,7 @@
 
 #include "endpoint.h"
 #include "netlink.h"
+#include "service.h"
 #include "vpc.h"
 
 static const struct rhashtable_params ep_params = {
@@ -149,6 +150,7 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 	struct clink_endpoint *ep;
 	struct clink_vtep *vtep;
 	struct clink_vpc *vpc;
+	bool pl;
 	const u8 *mac;
 	__be32 addr;
 	int ret;
@@ -170,6 +172,15 @@ int clink_nl_new_endpoint(struct sk_buff *skb, struct genl_info *info)
 			  "address %pI4 lies outside the CIDRs of VPC %s",
 			  &addr, vpc->id);
 		return -EINVAL;
+	}
+	rcu_read_lock();
+	pl = clink_pl_addr_find(cd, vpc->index, addr);
+	rcu_read_unlock();
+	if (pl) {
+		clink_err(info->extack, addr_attr,
+			  "address %pI4 of VPC %s is a VPC endpoint or SNAT address",
+			  &addr, vpc->id);
+		return -EADDRINUSE;
 	}
 	if (ep && !clink_nl_replace(info)) {
 		clink_err(info->extack, addr_attr,

@@ -34,6 +34,11 @@ static const char * const drop_names[] = {
 	[CLINK_DROP_NOMEM]		= "drop_nomem",
 	[CLINK_DROP_VTEP_MISMATCH]	= "drop_vtep_mismatch",
 	[CLINK_DROP_OUTSIDE_REACH]	= "drop_outside_reach",
+	[CLINK_DROP_PL_NO_SERVICE]	= "drop_pl_no_service",
+	[CLINK_DROP_PL_NOT_ALLOWED]	= "drop_pl_not_allowed",
+	[CLINK_DROP_PL_NO_SESSION]	= "drop_pl_no_session",
+	[CLINK_DROP_PL_SNAT_EXHAUSTED]	= "drop_pl_snat_exhausted",
+	[CLINK_DROP_PL_SESSION_LIMIT]	= "drop_pl_session_limit",
 };
 
 /* A reason added to the uapi enum needs its name here. */

@@ -13,6 +13,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "prefix.h"
+#include "service.h"
 
 /* genl_ops.internal_flags: the op takes RTNL before the device lock. */
 #define CLINK_NL_RTNL	BIT(0)
@@ -86,6 +87,16 @@ static const struct nla_policy clink_policy[CLINK_A_MAX + 1] = {
 	[CLINK_A_ACL_DPORT_MIN]		= { .type = NLA_U16 },
 	[CLINK_A_ACL_DPORT_MAX]		= { .type = NLA_U16 },
 	[CLINK_A_REPLACE]		= { .type = NLA_FLAG },
+	[CLINK_A_SVC_ID]		= ID_POLICY,
+	[CLINK_A_SVC_PROTO]		= { .type = NLA_U8 },
+	[CLINK_A_SVC_PORT]		= NLA_POLICY_MIN(NLA_U16, 1),
+	[CLINK_A_SVC_BACKENDS]		= NLA_POLICY_NESTED(clink_backend_list_policy),
+	[CLINK_A_SVC_SNAT]		= NLA_POLICY_NESTED(clink_snat_list_policy),
+	[CLINK_A_SVC_ALLOW_ACCOUNTS]	= NLA_POLICY_NESTED(clink_principal_list_policy),
+	[CLINK_A_SVC_ALLOW_VPCS]	= NLA_POLICY_NESTED(clink_principal_list_policy),
+	[CLINK_A_SVC_ACCEPTING]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[CLINK_A_VPCE_ID]		= ID_POLICY,
+	[CLINK_A_VPCE_ADDR]		= ADDR_POLICY,
 };
 
 /* What clink_nl_require() calls a missing attribute. */
@@ -104,6 +115,13 @@ static const char *const attr_names[CLINK_A_MAX + 1] = {
 	[CLINK_A_ACL_PRIO]		= "ACL rule priority",
 	[CLINK_A_ACL_DIR]		= "ACL rule direction",
 	[CLINK_A_ACL_ACTION]		= "ACL rule action",
+	[CLINK_A_SVC_ID]		= "service id",
+	[CLINK_A_SVC_PROTO]		= "service protocol",
+	[CLINK_A_SVC_PORT]		= "service port",
+	[CLINK_A_SVC_BACKENDS]		= "service backends",
+	[CLINK_A_SVC_SNAT]		= "service SNAT addresses",
+	[CLINK_A_VPCE_ID]		= "VPC endpoint id",
+	[CLINK_A_VPCE_ADDR]		= "VPC endpoint address",
 };
 
 static struct genl_family genl_family;
@@ -445,6 +463,13 @@ static const struct genl_ops genl_ops[] = {
 	DO(CLINK_CMD_NEW_ACL, clink_nl_new_acl),
 	DO(CLINK_CMD_DEL_ACL, clink_nl_del_acl),
 	GET(CLINK_CMD_GET_ACL, NULL, clink_nl_dump_acl),
+	DO(CLINK_CMD_NEW_SERVICE, clink_nl_new_service),
+	DO(CLINK_CMD_SET_SERVICE, clink_nl_set_service),
+	DO(CLINK_CMD_DEL_SERVICE, clink_nl_del_service),
+	GET(CLINK_CMD_GET_SERVICE, clink_nl_get_service, clink_nl_dump_service),
+	DO(CLINK_CMD_NEW_VPCE, clink_nl_new_vpce),
+	DO(CLINK_CMD_DEL_VPCE, clink_nl_del_vpce),
+	GET(CLINK_CMD_GET_VPCE, clink_nl_get_vpce, clink_nl_dump_vpce),
 };
 
 /* Events carry what GET shows: the same privilege to subscribe. */

@@ -129,4 +129,14 @@ int clink_nl_new_acl(struct sk_buff *skb, struct genl_info *info);
 int clink_nl_del_acl(struct sk_buff *skb, struct genl_info *info);
 int clink_nl_dump_acl(struct sk_buff *skb, struct netlink_callback *cb);
 
+int clink_nl_new_service(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_set_service(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_service(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_get_service(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_service(struct sk_buff *skb, struct netlink_callback *cb);
+int clink_nl_new_vpce(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_del_vpce(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_get_vpce(struct sk_buff *skb, struct genl_info *info);
+int clink_nl_dump_vpce(struct sk_buff *skb, struct netlink_callback *cb);
+
 #endif /* _CLINK_NETLINK_H */

@@ -3,6 +3,7 @@
  * VPC -> classic: VXLAN frames from the hypervisors are validated, checked
  * against the VPC's links and ACL, and delivered on the clink device as bare
  * IPv4. ARP requests for linked classic instances are answered here.
+ * PrivateLink's packets go to fullnat.c first.
  */
 
 #include <linux/etherdevice.h>
@@ -23,6 +24,8 @@
 #include "endpoint.h"
 #include "acl.h"
 #include "flow.h"
+#include "fullnat.h"
+#include "service.h"
 
 /* Offset of the inner frame from the UDP header. */
 #define INNER_OFF	(VXLAN_HLEN + ETH_HLEN)
@@ -41,14 +44,12 @@ struct arp_eth_ipv4 {
 } __packed;
 
 /*
- * The VTEP of the endpoint @saddr of @vpc when it is @from, the outer
- * source of the packet; otherwise NULL. Without this check (vtep-check
- * off) any host that reaches the UDP port and guesses a VNI could speak
- * for every address of the VPC.
+ * Without this check (vtep-check off) any host that reaches the UDP port
+ * and guesses a VNI could speak for every address of the VPC.
  */
-static struct clink_vtep *source_vtep(struct clink_dev *cd,
-				      struct clink_vpc *vpc, __be32 saddr,
-				      __be32 from)
+struct clink_vtep *clink_source_vtep(struct clink_dev *cd,
+				     struct clink_vpc *vpc, __be32 saddr,
+				     __be32 from)
 {
 	struct clink_endpoint *ep = clink_endpoint_find(cd, vpc, saddr);
 	struct clink_vtep *vtep = ep ? rcu_dereference(ep->vtep) : NULL;
@@ -58,8 +59,9 @@ static struct clink_vtep *source_vtep(struct clink_dev *cd,
 
 /*
  * Answers a VPC VM asking for the MAC of a classic instance linked to its
- * VPC: the gateway is that instance's next hop, so it answers with its own
- * MAC, back to the VTEP the request came from. Returns 0 when the request is
+ * VPC, or of an address PrivateLink owns in it (a VPC endpoint's IP, a
+ * SNAT address): the gateway is that address's next hop, so it answers
+ * with its own MAC, back to the VTEP the request came from. Returns 0 when the request is
  * used up (a reply sent or dropped), otherwise why the request is dropped.
  */
 static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
@@ -86,11 +88,12 @@ static enum clink_drop_reason arp_proxy(struct clink_dev *cd,
 	reason = clink_vpc_check_source(vpc, req->sip);
 	if (reason)
 		return reason;
-	vtep = source_vtep(cd, vpc, req->sip, from);
+	vtep = clink_source_vtep(cd, vpc, req->sip, from);
 	if (!vtep && rcu_dereference(cd->dp)->vtep_check)
 		return CLINK_DROP_VTEP_MISMATCH;
 	link = clink_link_find_addr(cd, req->tip);
-	if (!link || link->vpc != vpc)
+	if ((!link || link->vpc != vpc) &&
+	    !clink_pl_addr_find(cd, vpc->index, req->tip))
 		return CLINK_DROP_NOT_LINKED;
 
 	nskb = alloc_skb(LL_MAX_HEADER + CLINK_HEADROOM + sizeof(*rep),
@@ -200,7 +203,7 @@ static void time_exceeded(struct clink_dev *cd, struct clink_vpc *vpc,
 	nskb->protocol = htons(ETH_P_IP);
 	nskb->dev = cd->dev;
 	ether_addr_copy(dmac, inner_eth(skb)->h_source);
-	vtep = source_vtep(cd, vpc, orig->saddr, from);
+	vtep = clink_source_vtep(cd, vpc, orig->saddr, from);
 
 	reason = clink_encap_xmit(cd, nskb, vpc->vni, READ_ONCE(vpc->dscp),
 				  dmac, from, vtep ? &vtep->dst_cache : NULL);
@@ -266,11 +269,17 @@ int clink_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		reason = CLINK_DROP_MALFORMED;
 		goto drop;
 	}
+	if (clink_fullnat_rcv(cd, vpc, skb, &fl, from,
+			      !net_eq(sock_net(sk), dev_net(cd->dev)), &reason)) {
+		if (reason)
+			goto drop;
+		return 0;
+	}
 	reason = clink_vpc_check_source(vpc, fl.saddr);
 	if (reason)
 		goto drop;
 	if (rcu_dereference(cd->dp)->vtep_check &&
-	    !source_vtep(cd, vpc, fl.saddr, from)) {
+	    !clink_source_vtep(cd, vpc, fl.saddr, from)) {
 		reason = CLINK_DROP_VTEP_MISMATCH;
 		goto drop;
 	}

@@ -535,6 +535,12 @@ int clink_nl_del_vpc(struct sk_buff *skb, struct genl_info *info)
 			  vpc->n_links);
 		return -EBUSY;
 	}
+	if (vpc->n_services || vpc->n_vpces) {
+		clink_err(info->extack, info->attrs[CLINK_A_VPC_ID],
+			  "VPC %s has %u services and %u VPC endpoints",
+			  vpc->id, vpc->n_services, vpc->n_vpces);
+		return -EBUSY;
+	}
 	clink_nl_notify(cd, CLINK_CMD_DEL_VPC, vpc_fill, vpc,
 			CLINK_EVENT_REMOVED);
 	destroy_vpc(cd, vpc);

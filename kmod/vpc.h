@@ -27,6 +27,7 @@ struct clink_vpc {
 	u32 n_links, n_endpoints;
 	u32 n_routes;			/* custom routes */
 	u32 n_acls;
+	u32 n_services, n_vpces;	/* PrivateLink, provider and consumer */
 	struct list_head endpoints;	/* struct clink_endpoint, under cd->lock */
 	struct clink_route_table __rcu *routes;	/* local + custom */
 	struct clink_acl_table __rcu *acls;

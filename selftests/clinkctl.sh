@@ -144,7 +144,7 @@ run "$CLINKCTL" help
 [ "$RC" -eq 0 ] && grep -q '^Usage: clinkctl' <<<"$OUT"
 log_test $? "help: usage on stdout, exit 0"
 
-for obj in dev vpc endpoint route instance link acl monitor save; do
+for obj in dev vpc endpoint route instance link acl monitor save service vpce; do
 	run "$CLINKCTL" "$obj" help
 	if [ "$RC" -ne 0 ] || ! grep -q "^Usage: clinkctl $obj" <<<"$OUT"; then
 		detail "$obj help: exit $RC, $OUT"
@@ -222,15 +222,15 @@ run c -s dev show
 drops_line=$(sed -n 3p <<<"$OUT")
 [ "$RC" -eq 0 ] &&
 	[ "$(sed -n 2p <<<"$OUT")" = "    to-vpc 0 packets 0 bytes  to-classic 0 packets 0 bytes" ] &&
-	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0 vtep-mismatch 0 outside-reach 0" ]
+	[ "$drops_line" = "    drops no-link 0 secondary-cidr 0 no-transit 0 acl-deny 0 no-endpoint 0 unknown-vni 0 not-linked 0 spoofed-source 0 malformed 0 not-ipv4 0 mtu 0 no-route 0 ttl 0 nomem 0 vtep-mismatch 0 outside-reach 0 pl-no-service 0 pl-not-allowed 0 pl-no-session 0 pl-snat-exhausted 0 pl-session-limit 0" ]
 rc=$?
 detail "$OUT"
 log_test $rc "-s dev show: traffic line and every drop counter by name"
 
 check_jq "-j -s dev show: stats and drops objects" \
-	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 16 and
+	'.[0].stats.to_vpc_packets == 0 and (.[0].drops | keys | length) == 21 and
 	 .[0].drops.spoofed_source == 0 and .[0].drops.no_link == 0 and
-	 .[0].drops.outside_reach == 0' \
+	 .[0].drops.outside_reach == 0 and .[0].drops.pl_session_limit == 0' \
 	c -j -s dev show
 
 check_err "dev set port while up: the kernel's message" 1 \

@@ -831,7 +831,7 @@ static void *valid_thread(void *arg)
 /* The fuzzer.                                                         */
 
 enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_ADDR, K_MAC, K_STR,
-	    K_PREFIX, K_PLIST, K_NEST, K_FLAG };
+	    K_PREFIX, K_PLIST, K_NEST, K_FLAG, K_BACKENDS, K_SNAT, K_ALLOW };
 
 static const uint8_t kind_of[CLINK_A_MAX + 1] = {
 	[CLINK_A_IFINDEX] = K_U32, [CLINK_A_IFNAME] = K_STR,
@@ -863,6 +863,14 @@ static const uint8_t kind_of[CLINK_A_MAX + 1] = {
 	[CLINK_A_REPLACE] = K_FLAG, [CLINK_A_VPC_MAX_LINKS] = K_U32,
 	[CLINK_A_VPC_REACH] = K_PREFIX, [CLINK_A_DEV_PROFILE] = K_U8,
 	[CLINK_A_VPC_DSCP] = K_U8, [CLINK_A_LINK_DSCP] = K_U8,
+	[CLINK_A_SVC_ID] = K_STR, [CLINK_A_SVC_PROTO] = K_U8,
+	[CLINK_A_SVC_PORT] = K_U16, [CLINK_A_SVC_BACKENDS] = K_BACKENDS,
+	[CLINK_A_SVC_BACKEND] = K_NEST, [CLINK_A_SVC_SNAT] = K_SNAT,
+	[CLINK_A_SVC_ADDR] = K_ADDR, [CLINK_A_SVC_ALLOW_ACCOUNTS] = K_ALLOW,
+	[CLINK_A_SVC_ALLOW_VPCS] = K_ALLOW, [CLINK_A_SVC_PRINCIPAL] = K_NEST,
+	[CLINK_A_SVC_ACCEPTING] = K_U8, [CLINK_A_SVC_N_VPCES] = K_U32,
+	[CLINK_A_VPCE_ID] = K_STR, [CLINK_A_VPCE_ADDR] = K_ADDR,
+	[CLINK_A_VPCE_ALLOWED] = K_U8, [CLINK_A_VPCE_N_SESSIONS] = K_U32,
 };
 
 /* The attributes each command takes; the fuzzer starts from these. */
@@ -908,6 +916,18 @@ static const uint8_t cmd_attrs[CLINK_CMD_MAX + 1][12] = {
 		CLINK_A_ACL_DPORT_MAX, CLINK_A_REPLACE },
 	[CLINK_CMD_DEL_ACL] = { CLINK_A_VPC_ID, CLINK_A_ACL_PRIO },
 	[CLINK_CMD_GET_ACL] = { CLINK_A_VPC_ID },
+	[CLINK_CMD_NEW_SERVICE] = { CLINK_A_SVC_ID, CLINK_A_VPC_ID,
+		CLINK_A_SVC_PROTO, CLINK_A_SVC_PORT, CLINK_A_SVC_BACKENDS,
+		CLINK_A_SVC_SNAT, CLINK_A_SVC_ALLOW_ACCOUNTS,
+		CLINK_A_SVC_ALLOW_VPCS, CLINK_A_SVC_ACCEPTING },
+	[CLINK_CMD_SET_SERVICE] = { CLINK_A_SVC_ID, CLINK_A_SVC_ALLOW_ACCOUNTS,
+		CLINK_A_SVC_ALLOW_VPCS, CLINK_A_SVC_ACCEPTING },
+	[CLINK_CMD_DEL_SERVICE] = { CLINK_A_SVC_ID },
+	[CLINK_CMD_GET_SERVICE] = { CLINK_A_SVC_ID },
+	[CLINK_CMD_NEW_VPCE] = { CLINK_A_VPCE_ID, CLINK_A_VPC_ID,
+		CLINK_A_VPCE_ADDR, CLINK_A_SVC_ID },
+	[CLINK_CMD_DEL_VPCE] = { CLINK_A_VPCE_ID },
+	[CLINK_CMD_GET_VPCE] = { CLINK_A_VPCE_ID, CLINK_A_SVC_ID },
 };
 
 static bool is_get(int cmd)
@@ -915,7 +935,8 @@ static bool is_get(int cmd)
 	return cmd == CLINK_CMD_GET_DEV || cmd == CLINK_CMD_GET_VPC ||
 	       cmd == CLINK_CMD_GET_ENDPOINT || cmd == CLINK_CMD_GET_ROUTE ||
 	       cmd == CLINK_CMD_GET_INSTANCE || cmd == CLINK_CMD_GET_LINK ||
-	       cmd == CLINK_CMD_GET_ACL;
+	       cmd == CLINK_CMD_GET_ACL || cmd == CLINK_CMD_GET_SERVICE ||
+	       cmd == CLINK_CMD_GET_VPCE;
 }
 
 struct fuzzer {
@@ -1030,6 +1051,12 @@ static void gen_str(struct fuzzer *f, uint16_t type)
 	case CLINK_A_INST_ID:
 		snprintf(s, sizeof(s), "g%u", chance(&f->r, 80) ? f->j : rnd(&f->r, 24));
 		break;
+	case CLINK_A_SVC_ID:
+		snprintf(s, sizeof(s), "s%u", rnd(&f->r, 6));
+		break;
+	case CLINK_A_VPCE_ID:
+		snprintf(s, sizeof(s), "e%u", rnd(&f->r, 12));
+		break;
 	default:
 		snprintf(s, sizeof(s), "%s", regions[rnd(&f->r, 4)]);
 		break;
@@ -1042,6 +1069,47 @@ static void gen_str(struct fuzzer *f, uint16_t type)
 		s[i] = 0;
 	}
 	put_str(f->m, type, s);
+}
+
+/*
+ * A service's lists: backends and SNAT addresses in VPC f<k>'s
+ * 172.16.k.0/24 (sometimes too many), allow lists of accounts or VPCs.
+ */
+static void gen_svc_list(struct fuzzer *f, uint16_t type, int kind)
+{
+	int n = chance(&f->r, 5) ? 17 + rnd(&f->r, 3) : rnd(&f->r, 4), i;
+	struct msg *m = f->m;
+	char s[16];
+
+	nest_start(m, type);
+	for (i = 0; i < n; i++) {
+		uint32_t a = htonl(0xac100000 | f->k << 8 | rnd(&f->r, 256));
+
+		switch (kind) {
+		case K_BACKENDS:
+			nest_start(m, CLINK_A_SVC_BACKEND);
+			if (!chance(&f->r, 5))
+				put_u32(m, CLINK_BACKEND_A_ADDR, a);
+			if (chance(&f->r, 50))
+				put_u16(m, CLINK_BACKEND_A_PORT, rnd(&f->r, 65536));
+			nest_end(m);
+			break;
+		case K_SNAT:
+			put_u32(m, CLINK_A_SVC_ADDR, a);
+			break;
+		default:
+			nest_start(m, CLINK_A_SVC_PRINCIPAL);
+			snprintf(s, sizeof(s), "%s%u",
+				 type == CLINK_A_SVC_ALLOW_VPCS ? "f" : "a",
+				 rnd(&f->r, 6));
+			put_str(m, chance(&f->r, 80) ?
+				(type == CLINK_A_SVC_ALLOW_VPCS ? CLINK_A_VPC_ID :
+				 CLINK_A_VPC_ACCOUNT) : rnd(&f->r, CLINK_A_MAX), s);
+			nest_end(m);
+			break;
+		}
+	}
+	nest_end(m);
 }
 
 /* One attribute of @type, plausible most of the time. */
@@ -1077,6 +1145,10 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 	case K_U8:
 		if (type == CLINK_A_VPC_CLASSICLINK && chance(&f->r, 70))
 			v = 1;
+		else if (type == CLINK_A_SVC_PROTO && chance(&f->r, 80))
+			v = chance(&f->r, 50) ? 6 : 17;
+		else if (type == CLINK_A_SVC_ACCEPTING && chance(&f->r, 80))
+			v = rnd(&f->r, 2);
 		else
 			v = chance(&f->r, 80) ? rnd(&f->r, 4) : rnd(&f->r, 256);
 		put_u8(m, type, v);
@@ -1112,6 +1184,8 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 			v = htonl(0x0a000001 + f->j);
 		else if (type == CLINK_A_EP_ADDR && chance(&f->r, 70))
 			v = htonl(0xac100000 | f->k << 8 | (1 + rnd(&f->r, 8)));
+		else if (type == CLINK_A_VPCE_ADDR && chance(&f->r, 70))
+			v = htonl(0xac100000 | f->k << 8 | (100 + rnd(&f->r, 8)));
 		else
 			v = pick_addr(f);
 		put_u32(m, type, v);
@@ -1139,6 +1213,11 @@ static void gen_attr(struct fuzzer *f, uint16_t type)
 		break;
 	case K_FLAG:
 		put(m, type, NULL, 0);
+		break;
+	case K_BACKENDS:
+	case K_SNAT:
+	case K_ALLOW:
+		gen_svc_list(f, type, k);
 		break;
 	default:
 		put_garbage(f, type, rnd(&f->r, 40));
@@ -1180,7 +1259,7 @@ static void spare_clinkv(struct nlmsghdr *nlh)
 static const int builders[] = { CLINK_CMD_NEW_VPC, CLINK_CMD_SET_VPC,
 	CLINK_CMD_NEW_CIDR, CLINK_CMD_NEW_ENDPOINT, CLINK_CMD_NEW_ROUTE,
 	CLINK_CMD_NEW_INSTANCE, CLINK_CMD_NEW_LINK, CLINK_CMD_NEW_LINK,
-	CLINK_CMD_NEW_ACL };
+	CLINK_CMD_NEW_ACL, CLINK_CMD_NEW_SERVICE, CLINK_CMD_NEW_VPCE };
 
 /* Builds a random request into f->m at its current end; its command. */
 static int gen_request(struct fuzzer *f, bool last)

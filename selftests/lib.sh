@@ -326,7 +326,8 @@ wait_exit()
 # clinkctl -s prints them.
 DROP_REASONS=(no-link secondary-cidr no-transit acl-deny no-endpoint
 	unknown-vni not-linked spoofed-source malformed not-ipv4 mtu no-route
-	ttl nomem vtep-mismatch outside-reach)
+	ttl nomem vtep-mismatch outside-reach pl-no-service pl-not-allowed
+	pl-no-session pl-snat-exhausted pl-session-limit)
 
 # The gateway's netns and device; set by clink_topo_create.
 CLINK_NS=

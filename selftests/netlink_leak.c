@@ -24,6 +24,8 @@
 #define N_EP		1000	/* endpoints per VPC */
 #define N_ROUTE		100	/* custom routes per VPC */
 #define N_ACL		100	/* ACL rules per VPC */
+#define N_SVC		100	/* PrivateLink services in vpc-1 */
+#define N_VPCE		1000	/* VPC endpoints in vpc-0, over the services */
 #define MIN_FOOTPRINT	(1024)	/* kB a populated device must take */
 
 /* SUnreclaim + VmallocUsed + Percpu, in kB. */
@@ -57,6 +59,41 @@ static long settle(long target, double secs)
 		if (m <= target || cl_now() > end)
 			return m;
 	}
+}
+
+/* An attribute of @type holding @len bytes of @data, at @buf; its size. */
+static int put_nla(unsigned char *buf, int type, const void *data, int len)
+{
+	struct nlattr *nla = (struct nlattr *)buf;
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	memcpy(buf + NLA_HDRLEN, data, len);
+	memset(buf + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	return NLA_ALIGN(nla->nla_len);
+}
+
+/*
+ * Payloads of a service's backend list (one backend, port 80) and SNAT
+ * list (one address), for ARAW.
+ */
+static int backends_raw(unsigned char *buf, const char *addr)
+{
+	unsigned char be[32];
+	uint32_t a = cl_ip(addr);
+	uint16_t port = 80;
+	int n;
+
+	n = put_nla(be, CLINK_BACKEND_A_ADDR, &a, 4);
+	n += put_nla(be + n, CLINK_BACKEND_A_PORT, &port, 2);
+	return put_nla(buf, CLINK_A_SVC_BACKEND | NLA_F_NESTED, be, n);
+}
+
+static int snat_raw(unsigned char *buf, const char *addr)
+{
+	uint32_t a = cl_ip(addr);
+
+	return put_nla(buf, CLINK_A_SVC_ADDR, &a, 4);
 }
 
 /* Fills the device @c names with everything there is; 0 or -errno. */
@@ -111,6 +148,30 @@ static int populate(struct clink *c, char *why, size_t whysz)
 				AU16(CLINK_A_ACL_DPORT_MIN, k), AU16(CLINK_A_ACL_DPORT_MAX, k));
 		CLBATCH(&b, CLINK_CMD_NEW_CIDR, 0, AS(CLINK_A_VPC_ID, vpc),
 			APFX(CLINK_A_VPC_CIDR, v ? "172.21.0.0/16" : "172.20.0.0/16"));
+	}
+	for (k = 0; k < N_SVC; k++) {
+		static unsigned char be[N_SVC][64], sn[N_SVC][16];
+		int nbe, nsn;
+
+		sprintf(id, "svc-%d", k);
+		sprintf(addr, "172.17.200.%d", k);
+		nsn = snat_raw(sn[k], addr);
+		nbe = backends_raw(be[k], "172.17.0.1");
+		CLBATCH(&b, CLINK_CMD_NEW_SERVICE, 0, AS(CLINK_A_SVC_ID, id),
+			AS(CLINK_A_VPC_ID, "vpc-1"), AU8(CLINK_A_SVC_PROTO, 6),
+			AU16(CLINK_A_SVC_PORT, 80),
+			ARAW(CLINK_A_SVC_BACKENDS | NLA_F_NESTED, be[k], nbe),
+			ARAW(CLINK_A_SVC_SNAT | NLA_F_NESTED, sn[k], nsn));
+	}
+	for (k = 0; k < N_VPCE; k++) {
+		char svc[32];
+
+		sprintf(id, "vpce-%d", k);
+		sprintf(svc, "svc-%d", k % N_SVC);
+		sprintf(addr, "172.16.%d.%d", 200 + (k >> 8), k & 255);
+		CLBATCH(&b, CLINK_CMD_NEW_VPCE, 0, AS(CLINK_A_VPCE_ID, id),
+			AS(CLINK_A_VPC_ID, "vpc-0"), AADDR(CLINK_A_VPCE_ADDR, addr),
+			AS(CLINK_A_SVC_ID, svc));
 	}
 	cl_batch_flush(&b);
 	if (b.nfail) {

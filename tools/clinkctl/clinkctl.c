@@ -25,7 +25,7 @@ static const char main_usage[] =
 "       clinkctl [ -force ] -batch FILENAME\n"
 "       clinkctl -E URL -C CLUSTER [ OPTIONS ] OBJECT { COMMAND | help }\n"
 "where  OBJECT := { dev | vpc | endpoint | route | instance | link | acl |\n"
-"                   monitor | save | gateway }\n"
+"                   monitor | save | gateway | service | vpce }\n"
 "       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 "                    -b[atch] FILE | -force | -t[imestamp] | -ts[hort] |\n"
 "                    -V[ersion] | -h[elp] | -E URL[,URL...] -C CLUSTER }\n"
@@ -52,6 +52,8 @@ static const struct cmd objects[] = {
 	{ "monitor", do_monitor },
 	{ "save", do_save },
 	{ "gateway", do_gateway },
+	{ "service", do_service },
+	{ "vpce", do_vpce },
 	{ "help", do_help },
 	{ NULL, NULL }
 };

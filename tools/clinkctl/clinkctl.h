@@ -108,6 +108,8 @@ int do_acl(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_save(int argc, char **argv);
 int do_gateway(int argc, char **argv);
+int do_service(int argc, char **argv);
+int do_vpce(int argc, char **argv);
 
 /*
  * -E URL -C CLUSTER: every request goes to the cluster's etcd instead of
@@ -134,6 +136,8 @@ void route_print(clink_tb_t tb, bool with_vpc);
 void instance_print(clink_tb_t tb);
 void link_print(clink_tb_t tb, bool with_addr);
 void acl_print(clink_tb_t tb, bool with_vpc);
+void service_print(clink_tb_t tb);
+void vpce_print(clink_tb_t tb);
 
 /* With -s: the indented counters line, or "stats" in JSON. */
 void print_traffic(const struct nlattr *nest);

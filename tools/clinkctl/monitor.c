@@ -23,12 +23,17 @@
 #define USAGE monitor_usage
 static const char monitor_usage[] =
 "Usage: clinkctl monitor [ OBJECT ]... [ dev NAME ]\n"
-"where  OBJECT := { dev | vpc | endpoint | route | instance | link | acl | all }\n";
+"where  OBJECT := { dev | vpc | endpoint | route | instance | link | acl |\n"
+"                   service | vpce | all }\n";
 
-enum obj { O_DEV, O_VPC, O_ENDPOINT, O_ROUTE, O_INSTANCE, O_LINK, O_ACL, O_MAX };
+enum obj {
+	O_DEV, O_VPC, O_ENDPOINT, O_ROUTE, O_INSTANCE, O_LINK, O_ACL,
+	O_SERVICE, O_VPCE, O_MAX
+};
 
 static const char *const obj_names[O_MAX] = {
 	"dev", "vpc", "endpoint", "route", "instance", "link", "acl",
+	"service", "vpce",
 };
 
 static const struct {
@@ -53,6 +58,11 @@ static const struct {
 	[CLINK_CMD_FLUSH_LINKS] = { O_LINK, "flush" },
 	[CLINK_CMD_NEW_ACL] = { O_ACL, "add" },
 	[CLINK_CMD_DEL_ACL] = { O_ACL, "del" },
+	[CLINK_CMD_NEW_SERVICE] = { O_SERVICE, "add" },
+	[CLINK_CMD_SET_SERVICE] = { O_SERVICE, "set" },
+	[CLINK_CMD_DEL_SERVICE] = { O_SERVICE, "del" },
+	[CLINK_CMD_NEW_VPCE] = { O_VPCE, "add" },
+	[CLINK_CMD_DEL_VPCE] = { O_VPCE, "del" },
 };
 
 static int find_obj(const char *arg)
@@ -137,6 +147,12 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		break;
 	case O_ACL:
 		acl_print(tb, true);
+		break;
+	case O_SERVICE:
+		service_print(tb);
+		break;
+	case O_VPCE:
+		vpce_print(tb);
 		break;
 	case O_MAX:
 		break;

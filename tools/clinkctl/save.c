@@ -27,12 +27,13 @@ struct lines {
 
 enum section {
 	S_VPC, S_CIDR, S_ROUTE, S_CLASSICLINK, S_ENDPOINT, S_ACL, S_INSTANCE,
-	S_LINK, S_MAX
+	S_LINK, S_SERVICE, S_VPCE, S_MAX
 };
 
 static const char *const section_titles[S_MAX] = {
 	"VPCs", "secondary CIDRs", "custom routes", "ClassicLink",
 	"endpoints", "network ACLs", "classic instances", "links",
+	"PrivateLink services", "PrivateLink VPC endpoints",
 };
 
 struct save {
@@ -391,6 +392,92 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* " allow KEYWORD ID" for each entry of an allow list, into @buf */
+static void fmt_allow(char *buf, size_t size, const char *keyword,
+		      const struct nlattr *list, uint16_t attr)
+{
+	const struct nlattr *entry, *a;
+	size_t len = strlen(buf);
+
+	if (!list)
+		return;
+	mnl_attr_for_each_nested(entry, list)
+		mnl_attr_for_each_nested(a, entry)
+			if (mnl_attr_get_type(a) == attr && len < size &&
+			    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+				len += (size_t)snprintf(buf + len, size - len,
+							" allow %s %s", keyword,
+							word(a));
+}
+
+static int service_cb(const struct nlmsghdr *nlh, void *data)
+{
+	char line[4096], a[ADDR_STRLEN], pb[PROTO_STRLEN];
+	const struct nlattr *entry, *attr;
+	struct save *s = data;
+	size_t len;
+	clink_tb_t tb;
+
+	genl_parse(nlh, tb);
+	if (!tb[CLINK_A_SVC_ID] || !tb[CLINK_A_VPC_ID] || !tb[CLINK_A_SVC_PROTO] ||
+	    !tb[CLINK_A_SVC_PORT] || !tb[CLINK_A_SVC_BACKENDS] || !tb[CLINK_A_SVC_SNAT])
+		return MNL_CB_OK;
+	len = (size_t)snprintf(line, sizeof(line), "service add %s vpc %s proto %s port %u",
+			       word(tb[CLINK_A_SVC_ID]), word(tb[CLINK_A_VPC_ID]),
+			       format_proto(pb, mnl_attr_get_u8(tb[CLINK_A_SVC_PROTO])),
+			       mnl_attr_get_u16(tb[CLINK_A_SVC_PORT]));
+	mnl_attr_for_each_nested(entry, tb[CLINK_A_SVC_BACKENDS]) {
+		struct in_addr addr = { 0 };
+		unsigned int port = 0;
+
+		mnl_attr_for_each_nested(attr, entry) {
+			if (mnl_attr_get_type(attr) == CLINK_BACKEND_A_ADDR &&
+			    mnl_attr_get_payload_len(attr) == 4)
+				addr = get_addr(attr);
+			else if (mnl_attr_get_type(attr) == CLINK_BACKEND_A_PORT &&
+				 !mnl_attr_validate(attr, MNL_TYPE_U16))
+				port = mnl_attr_get_u16(attr);
+		}
+		if (len < sizeof(line))
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+						" backend %s:%u", format_addr(a, addr), port);
+	}
+	mnl_attr_for_each_nested(attr, tb[CLINK_A_SVC_SNAT])
+		if (mnl_attr_get_payload_len(attr) == 4 && len < sizeof(line))
+			len += (size_t)snprintf(line + len, sizeof(line) - len, " snat %s",
+						format_addr(a, get_addr(attr)));
+	if (len < sizeof(line)) {
+		fmt_allow(line, sizeof(line), "account", tb[CLINK_A_SVC_ALLOW_ACCOUNTS],
+			  CLINK_A_VPC_ACCOUNT);
+		fmt_allow(line, sizeof(line), "vpc", tb[CLINK_A_SVC_ALLOW_VPCS],
+			  CLINK_A_VPC_ID);
+		len = strlen(line);
+	}
+	/* on is the default */
+	if (tb[CLINK_A_SVC_ACCEPTING] && !mnl_attr_get_u8(tb[CLINK_A_SVC_ACCEPTING]) &&
+	    len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, " accepting off");
+	add_line(s, &s->sec[S_SERVICE], "%s%s", line, s->suffix);
+	return MNL_CB_OK;
+}
+
+static int vpce_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct save *s = data;
+	char a[ADDR_STRLEN];
+	clink_tb_t tb;
+
+	genl_parse(nlh, tb);
+	if (!tb[CLINK_A_VPCE_ID] || !tb[CLINK_A_VPC_ID] || !tb[CLINK_A_VPCE_ADDR] ||
+	    !tb[CLINK_A_SVC_ID])
+		return MNL_CB_OK;
+	add_line(s, &s->sec[S_VPCE], "vpce add %s vpc %s ip %s service %s%s",
+		 word(tb[CLINK_A_VPCE_ID]), word(tb[CLINK_A_VPC_ID]),
+		 format_addr(a, get_addr(tb[CLINK_A_VPCE_ADDR])),
+		 word(tb[CLINK_A_SVC_ID]), s->suffix);
+	return MNL_CB_OK;
+}
+
 /* One request; @vpc adds CLINK_A_VPC_ID. */
 static int fetch(struct save *s, uint8_t cmd, uint16_t flags, const char *vpc,
 		 nl_cb_t cb)
@@ -432,6 +519,10 @@ static int collect(struct save *s)
 		ret = fetch(s, CLINK_CMD_GET_INSTANCE, NLM_F_DUMP, NULL, instance_cb);
 	if (!ret)
 		ret = fetch(s, CLINK_CMD_GET_LINK, NLM_F_DUMP, NULL, link_cb);
+	if (!ret)
+		ret = fetch(s, CLINK_CMD_GET_SERVICE, NLM_F_DUMP, NULL, service_cb);
+	if (!ret)
+		ret = fetch(s, CLINK_CMD_GET_VPCE, NLM_F_DUMP, NULL, vpce_cb);
 	return ret;
 }
 

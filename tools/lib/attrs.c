@@ -64,6 +64,11 @@ static const char *const drop_reasons[] = {
 	[CLINK_DROP_NOMEM] = "nomem",
 	[CLINK_DROP_VTEP_MISMATCH] = "vtep-mismatch",
 	[CLINK_DROP_OUTSIDE_REACH] = "outside-reach",
+	[CLINK_DROP_PL_NO_SERVICE] = "pl-no-service",
+	[CLINK_DROP_PL_NOT_ALLOWED] = "pl-not-allowed",
+	[CLINK_DROP_PL_NO_SESSION] = "pl-no-session",
+	[CLINK_DROP_PL_SNAT_EXHAUSTED] = "pl-snat-exhausted",
+	[CLINK_DROP_PL_SESSION_LIMIT] = "pl-session-limit",
 };
 
 #define A(type, n, k)		[(type)] = { .name = (n), .kind = (k) }
@@ -134,6 +139,22 @@ static const struct attr_desc attrs[CLINK_A_MAX + 1] = {
 	A(CLINK_A_PREFIX_ENTRY, "prefix-entry", ATTR_NEST),
 	A(CLINK_A_DEV_VTEP_CHECK, "dev-vtep-check", ATTR_U8),
 	A(CLINK_A_REPLACE, "replace", ATTR_FLAG),
+	A(CLINK_A_SVC_ID, "svc-id", ATTR_STRING),
+	A(CLINK_A_SVC_PROTO, "svc-proto", ATTR_U8),
+	A(CLINK_A_SVC_PORT, "svc-port", ATTR_U16),
+	A(CLINK_A_SVC_BACKENDS, "svc-backends", ATTR_NEST),
+	A(CLINK_A_SVC_BACKEND, "svc-backend", ATTR_NEST),
+	A(CLINK_A_SVC_SNAT, "svc-snat", ATTR_NEST),
+	A(CLINK_A_SVC_ADDR, "svc-addr", ATTR_ADDR),
+	A(CLINK_A_SVC_ALLOW_ACCOUNTS, "svc-allow-accounts", ATTR_NEST),
+	A(CLINK_A_SVC_ALLOW_VPCS, "svc-allow-vpcs", ATTR_NEST),
+	A(CLINK_A_SVC_PRINCIPAL, "svc-principal", ATTR_NEST),
+	A(CLINK_A_SVC_ACCEPTING, "svc-accepting", ATTR_U8),
+	A(CLINK_A_SVC_N_VPCES, "svc-n-vpces", ATTR_U32),
+	A(CLINK_A_VPCE_ID, "vpce-id", ATTR_STRING),
+	A(CLINK_A_VPCE_ADDR, "vpce-addr", ATTR_ADDR),
+	A(CLINK_A_VPCE_ALLOWED, "vpce-allowed", ATTR_U8),
+	A(CLINK_A_VPCE_N_SESSIONS, "vpce-n-sessions", ATTR_U32),
 };
 
 const struct attr_desc *attr_desc(uint16_t type)

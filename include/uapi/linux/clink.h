@@ -238,7 +238,8 @@
  *    CLINK_A_VPC_ID, CLINK_A_EP_ADDR: the VPC IP (required);
  *    CLINK_A_EP_VTEP: underlay address of the hypervisor (NEW: required),
  *    CLINK_A_EP_MAC: 6 bytes, the VM's MAC (NEW: required).
- *   The address must lie in one of the VPC's CIDRs.
+ *   The address must lie in one of the VPC's CIDRs, and not be a VPC
+ *   endpoint's or SNAT address of the VPC (EADDRINUSE).
  *
  * CLINK_CMD_GET_ENDPOINT
  *   dump, optionally filtered by CLINK_A_VPC_ID; do with CLINK_A_VPC_ID and
@@ -338,12 +339,98 @@
  *   dump with CLINK_A_VPC_ID. One message per rule, all CLINK_A_ACL_* and
  *   CLINK_A_ACL_HITS (u64).
  *
+ * CLINK_CMD_NEW_SERVICE
+ *   A PrivateLink endpoint service: a protocol and port served in a
+ *   provider VPC by backends that the gateway reaches through fullnat.
+ *    CLINK_A_SVC_ID: string 1..63 chars, required, unique per device
+ *    CLINK_A_VPC_ID: the provider VPC, required
+ *    CLINK_A_SVC_PROTO: u8, IPPROTO_TCP or IPPROTO_UDP, required
+ *    CLINK_A_SVC_PORT: u16 (host order), 1..65535, required: the port
+ *                      consumers connect to
+ *    CLINK_A_SVC_BACKENDS: nest of 1..CLINK_MAX_BACKENDS
+ *                          CLINK_A_SVC_BACKEND nests, each:
+ *        CLINK_BACKEND_A_ADDR: 4 bytes, inside the provider VPC's CIDRs
+ *        CLINK_BACKEND_A_PORT: u16 (host order), default CLINK_A_SVC_PORT
+ *    CLINK_A_SVC_SNAT: nest of 1..CLINK_MAX_SNAT CLINK_A_SVC_ADDR (4 bytes),
+ *                      required: the gateway's addresses inside the
+ *                      provider VPC's CIDRs, the sources backends see
+ *                      and answer to; the gateway answers ARP for them
+ *    CLINK_A_SVC_ALLOW_ACCOUNTS: nest of up to CLINK_MAX_PRINCIPALS
+ *                      CLINK_A_SVC_PRINCIPAL nests, each holding a
+ *                      CLINK_A_VPC_ACCOUNT: the accounts whose VPCs may
+ *                      have endpoints of the service
+ *    CLINK_A_SVC_ALLOW_VPCS: nest of up to CLINK_MAX_PRINCIPALS
+ *                      CLINK_A_SVC_PRINCIPAL nests, each holding a
+ *                      CLINK_A_VPC_ID: VPCs allowed too
+ *    CLINK_A_SVC_ACCEPTING: u8 0|1, default 1: 0 refuses new sessions
+ *   A VPC of the provider VPC's account is always allowed. A backend or
+ *   SNAT address outside the provider VPC's CIDRs is EINVAL, a SNAT
+ *   address that is already a VPC endpoint's or another service's
+ *   EADDRINUSE. At most CLINK_MAX_SERVICES services per device (ENOSPC).
+ *   CLINK_A_REPLACE is refused (EOPNOTSUPP): SET_SERVICE changes what
+ *   may change.
+ *
+ * CLINK_CMD_SET_SERVICE
+ *    CLINK_A_SVC_ID (required) and any of CLINK_A_SVC_ALLOW_ACCOUNTS,
+ *    CLINK_A_SVC_ALLOW_VPCS (replacing the list; an empty nest clears it)
+ *    and CLINK_A_SVC_ACCEPTING. VPC endpoints the new lists no longer
+ *    allow stay, their sessions end, and their traffic is dropped
+ *    (CLINK_DROP_PL_NOT_ALLOWED) until the service allows them again.
+ *
+ * CLINK_CMD_DEL_SERVICE
+ *    CLINK_A_SVC_ID. EBUSY while VPC endpoints use the service.
+ *
+ * CLINK_CMD_GET_SERVICE
+ *   do (CLINK_A_SVC_ID) or dump. Replies with every CLINK_A_SVC_* of
+ *   NEW_SERVICE, CLINK_A_VPC_ID and CLINK_A_SVC_N_VPCES.
+ *
+ * CLINK_CMD_NEW_VPCE
+ *   A VPC endpoint: an address in a consumer VPC that reaches a service.
+ *    CLINK_A_VPCE_ID: string 1..63 chars, required, unique per device
+ *    CLINK_A_VPC_ID: the consumer VPC, required
+ *    CLINK_A_VPCE_ADDR: 4 bytes, required: the endpoint IP, inside the
+ *                       consumer VPC's CIDRs (EINVAL), not an endpoint
+ *                       (CLINK_CMD_NEW_ENDPOINT), VPC endpoint or SNAT
+ *                       address of that VPC already (EADDRINUSE)
+ *    CLINK_A_SVC_ID: the service, required (ENOENT)
+ *   The consumer VPC must be in the provider VPC's region (EXDEV) and be
+ *   allowed by the service (EXDEV otherwise, naming the account). At most
+ *   CLINK_MAX_VPCES per device (ENOSPC). The gateway answers ARP for the
+ *   endpoint IP in the consumer VPC. CLINK_A_REPLACE is refused
+ *   (EOPNOTSUPP).
+ *
+ * CLINK_CMD_DEL_VPCE
+ *    CLINK_A_VPCE_ID. Its sessions end at once.
+ *
+ * CLINK_CMD_GET_VPCE
+ *   do (CLINK_A_VPCE_ID) or dump, optionally filtered by CLINK_A_SVC_ID.
+ *   Replies with CLINK_A_VPCE_ID, CLINK_A_VPC_ID, CLINK_A_VPCE_ADDR,
+ *   CLINK_A_SVC_ID, CLINK_A_VPCE_ALLOWED (u8: whether the service allows
+ *   it now) and CLINK_A_VPCE_N_SESSIONS (u32).
+ *
+ *   A VPC with services or VPC endpoints cannot be deleted (EBUSY).
+ *
+ * PrivateLink datapath (fullnat)
+ * ------------------------------
+ * A packet from a consumer VM (consumer VNI) to a VPC endpoint's IP, of
+ * the service's protocol and port, or an ICMP echo request, opens a
+ * session: a backend is chosen by hashing the flow, a SNAT address by the
+ * flow and a free SNAT port (ICMP: echo id) at random; both addresses and
+ * both ports are rewritten and the packet goes to the backend's VTEP (its
+ * CLINK_CMD_NEW_ENDPOINT in the provider VPC) with the provider VNI, its
+ * TTL decremented. The backend's answers to the SNAT address and port are
+ * translated back and go to the consumer VM's VTEP with the consumer VNI.
+ * Sessions expire when idle: TCP 30 s before an answer, 300 s once
+ * established and 10 s after a FIN or RST; UDP 30 s; ICMP 10 s. At most
+ * CLINK_MAX_SESSIONS per device (CLINK_DROP_PL_SESSION_LIMIT).
+ *
  * Events
  * ======
  * Every change is multicast to the group CLINK_MCGRP_EVENTS as a message
  * with the command of the change (NEW_VPC, SET_VPC, DEL_VPC, NEW_INSTANCE,
  * SET_INSTANCE, DEL_INSTANCE, NEW_LINK, DEL_LINK, NEW_ROUTE, DEL_ROUTE,
- * NEW_ENDPOINT, DEL_ENDPOINT, NEW_ACL, DEL_ACL, SET_DEV), the device's
+ * NEW_ENDPOINT, DEL_ENDPOINT, NEW_ACL, DEL_ACL, SET_DEV, NEW_SERVICE,
+ * SET_SERVICE, DEL_SERVICE, NEW_VPCE, DEL_VPCE), the device's
  * CLINK_A_IFINDEX/IFNAME, the object's attributes as in its GET reply, and
  * CLINK_A_EVENT_REASON (u8 enum clink_event_reason). Injected and withdrawn
  * classiclink routes are announced as NEW_ROUTE / DEL_ROUTE with
@@ -396,6 +483,12 @@
 #define CLINK_DEFAULT_MAX_ENDPOINTS	1048576
 #define CLINK_DSCP_MAX		63
 #define CLINK_DSCP_INHERIT	255	/* copy the inner packet's DSCP */
+#define CLINK_MAX_BACKENDS	16	/* per service */
+#define CLINK_MAX_SNAT		16	/* SNAT addresses per service */
+#define CLINK_MAX_PRINCIPALS	16	/* per allow list of a service */
+#define CLINK_MAX_SERVICES	4096	/* per device */
+#define CLINK_MAX_VPCES		65536	/* per device */
+#define CLINK_MAX_SESSIONS	262144	/* per device */
 
 enum clink_cmd {
 	CLINK_CMD_UNSPEC,
@@ -424,6 +517,13 @@ enum clink_cmd {
 	CLINK_CMD_NEW_ACL,
 	CLINK_CMD_DEL_ACL,
 	CLINK_CMD_GET_ACL,
+	CLINK_CMD_NEW_SERVICE,
+	CLINK_CMD_SET_SERVICE,
+	CLINK_CMD_DEL_SERVICE,
+	CLINK_CMD_GET_SERVICE,
+	CLINK_CMD_NEW_VPCE,
+	CLINK_CMD_DEL_VPCE,
+	CLINK_CMD_GET_VPCE,
 
 	__CLINK_CMD_MAX
 };
@@ -502,6 +602,22 @@ enum clink_attr {
 	CLINK_A_DEV_PROFILE,		/* u8, enum clink_profile */
 	CLINK_A_VPC_DSCP,		/* u8, 0..63 or CLINK_DSCP_INHERIT */
 	CLINK_A_LINK_DSCP,		/* u8, 0..63 or CLINK_DSCP_INHERIT */
+	CLINK_A_SVC_ID,			/* string */
+	CLINK_A_SVC_PROTO,		/* u8, IPPROTO_TCP or IPPROTO_UDP */
+	CLINK_A_SVC_PORT,		/* u16 */
+	CLINK_A_SVC_BACKENDS,		/* nest of CLINK_A_SVC_BACKEND */
+	CLINK_A_SVC_BACKEND,		/* nest, CLINK_BACKEND_A_* */
+	CLINK_A_SVC_SNAT,		/* nest of CLINK_A_SVC_ADDR */
+	CLINK_A_SVC_ADDR,		/* 4 bytes, inside CLINK_A_SVC_SNAT */
+	CLINK_A_SVC_ALLOW_ACCOUNTS,	/* nest of CLINK_A_SVC_PRINCIPAL */
+	CLINK_A_SVC_ALLOW_VPCS,		/* nest of CLINK_A_SVC_PRINCIPAL */
+	CLINK_A_SVC_PRINCIPAL,		/* nest, inside allow lists */
+	CLINK_A_SVC_ACCEPTING,		/* u8 0|1 */
+	CLINK_A_SVC_N_VPCES,		/* u32 */
+	CLINK_A_VPCE_ID,		/* string */
+	CLINK_A_VPCE_ADDR,		/* 4 bytes */
+	CLINK_A_VPCE_ALLOWED,		/* u8 0|1 */
+	CLINK_A_VPCE_N_SESSIONS,	/* u32 */
 
 	__CLINK_A_MAX
 };
@@ -517,6 +633,16 @@ enum clink_prefix_attr {
 };
 
 #define CLINK_PREFIX_A_MAX (__CLINK_PREFIX_A_MAX - 1)
+
+enum clink_backend_attr {
+	CLINK_BACKEND_A_UNSPEC,
+	CLINK_BACKEND_A_ADDR,		/* 4 bytes */
+	CLINK_BACKEND_A_PORT,		/* u16, host order */
+
+	__CLINK_BACKEND_A_MAX
+};
+
+#define CLINK_BACKEND_A_MAX (__CLINK_BACKEND_A_MAX - 1)
 
 enum clink_stats_attr {
 	CLINK_STATS_A_UNSPEC,
@@ -553,6 +679,11 @@ enum clink_drop_reason {
 	CLINK_DROP_NOMEM,		/* allocation or headroom failure */
 	CLINK_DROP_VTEP_MISMATCH,	/* inner source not an endpoint behind the outer source */
 	CLINK_DROP_OUTSIDE_REACH,	/* VPC address outside the VPC's reach prefix */
+	CLINK_DROP_PL_NO_SERVICE,	/* to a VPC endpoint, not its service's proto/port */
+	CLINK_DROP_PL_NOT_ALLOWED,	/* service does not allow the consumer or accept */
+	CLINK_DROP_PL_NO_SESSION,	/* to a SNAT address, no session */
+	CLINK_DROP_PL_SNAT_EXHAUSTED,	/* no free SNAT port */
+	CLINK_DROP_PL_SESSION_LIMIT,	/* CLINK_MAX_SESSIONS reached */
 
 	__CLINK_DROP_MAX
 };
