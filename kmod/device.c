@@ -663,6 +663,11 @@ static const enum skb_drop_reason skb_reasons[__CLINK_DROP_MAX] = {
 	[CLINK_DROP_NOMEM]		= SKB_DROP_REASON_NOMEM,
 	[CLINK_DROP_VTEP_MISMATCH]	= SKB_DROP_REASON_IP_RPFILTER,
 	[CLINK_DROP_OUTSIDE_REACH]	= SKB_DROP_REASON_IP_OUTNOROUTES,
+	[CLINK_DROP_PL_NO_SERVICE]	= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_PL_NOT_ALLOWED]	= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_PL_NO_SESSION]	= SKB_DROP_REASON_NOT_SPECIFIED,
+	[CLINK_DROP_PL_SNAT_EXHAUSTED]	= SKB_DROP_REASON_NOMEM,
+	[CLINK_DROP_PL_SESSION_LIMIT]	= SKB_DROP_REASON_NOMEM,
 };
 
 void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
@@ -679,7 +684,9 @@ void clink_drop(struct clink_dev *cd, struct sk_buff *skb,
 		DEV_STATS_INC(cd->dev, rx_dropped);
 	else
 		DEV_STATS_INC(cd->dev, tx_dropped);
-	kfree_skb_reason(skb, skb_reasons[reason]);
+	/* A reason missing above must not pass for "not dropped yet". */
+	kfree_skb_reason(skb, skb_reasons[reason] ?:
+			      SKB_DROP_REASON_NOT_SPECIFIED);
 }
 
 void clink_drops_read(struct clink_dev *cd, u64 n[__CLINK_DROP_MAX])

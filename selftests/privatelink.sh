@@ -289,8 +289,10 @@ test_wire()
 
 	# The inner layer's status is the last one of a field; the outer
 	# UDP checksum of the hypervisors' vxlan is left to offload, so it
-	# is not judged. 1 is good.
-	tshark "${f[@]}" -Y vxlan -T fields -e frame.number \
+	# is not judged. 1 is good.  ARP inside VXLAN (a neighbour entry
+	# revalidated during the capture, as on the slow debug kernel) has
+	# no checksum to judge.
+	tshark "${f[@]}" -Y 'vxlan && !arp' -T fields -e frame.number \
 		-e ip.checksum.status -e tcp.checksum.status \
 		-e udp.checksum.status -e icmp.checksum.status 2>/dev/null |
 		awk -F'\t' -v out="$tmp/good.txt" '{
