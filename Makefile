@@ -55,7 +55,7 @@ VM := $(srctree)/selftests/vm
 KVER ?=
 T ?=
 TEST_TIMEOUT ?= 600
-VM_TIMEOUT ?= 1800
+VM_TIMEOUT ?= 2700
 # make DEBUG=1 builds clink.ko with CONFIG_CLINK_DEBUG=y (checks and
 # in-module self-tests at load).  make check does so unless DEBUG=0.
 # KROOT=<dir>: build for and test the one kernel in <dir> instead of the
